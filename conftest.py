@@ -1,0 +1,104 @@
+"""Fixtures every suite shares: the browser for journeys, axe-core for accessibility."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent
+AXE_PATH = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is needed for browser tests: apt-get install chromium ({CHROMIUM})")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # bypass_csp lets the test inject axe-core; the pages themselves keep their CSP.
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1100, "height": 900}, bypass_csp=True
+    )
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core's WCAG 2.2 AA rules on the current page; return the violations."""
+    page.add_script_tag(path=str(AXE_PATH))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']})"
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.fixture
+def assert_accessible():
+    def check(page):
+        violations = axe_violations(page)
+        assert violations == [], f"axe-core violations on {page.url}: {violations}"
+
+    return check
+
+
+@pytest.fixture
+def sign_in():
+    """Sign in through the real sign-in page."""
+
+    def act(page, email, password):
+        page.goto("/sign-in/")
+        page.fill("#id_username", email)
+        page.fill("#id_password", password)
+        page.click("button[type=submit], input[type=submit]")
+
+    return act
+
+
+@pytest.fixture
+def real_celery_worker(settings):
+    """A real Celery worker in a thread, consuming from the configured broker (Redis in CI).
+    Tests using it need `@pytest.mark.django_db(transaction=True)`."""
+    import celery.contrib.testing.tasks  # noqa: F401  (registers the ping task the worker needs)
+    from celery.contrib.testing.worker import start_worker
+
+    from naas.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.task_always_eager = True

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class NaasConfig(AppConfig):
+    default = True
+    name = "naas"
+    verbose_name = "Core: local authorities, people and frameworks"
+
+
+class NaasAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "naas.admin_site.SuperuserAdminSite"

@@ -1,0 +1,83 @@
+"""Who may see or do what in the core domain. Every object-level access decision about
+local authorities and social workers is made here, never in a view."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Role, SocialWorker, StaffRole
+
+
+def roles_of(user) -> frozenset[str]:
+    """The roles a signed-in user holds (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_naas_roles", None)
+    if cached is None:
+        cached = frozenset(StaffRole.objects.filter(user=user).values_list("role", flat=True))
+        user._naas_roles = cached
+    return cached
+
+
+def has_role(user, role: str) -> bool:
+    return role in roles_of(user)
+
+
+def is_social_worker(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return SocialWorker.objects.filter(user=user).exists()
+
+
+def la_ids_where(user, role: str) -> set[int]:
+    """The LAs in which the user holds a role (for an assessor: the LAs they are linked to)."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        StaffRole.objects.filter(user=user, role=role, local_authority__isnull=False).values_list(
+            "local_authority_id", flat=True
+        )
+    )
+
+
+def social_workers_visible_to(user) -> QuerySet[SocialWorker]:
+    """Individual worker records a user may open: their own, their supervisees in the
+    supervisor's LA, or all of an LA lead's LA. DfE and assessors see none here."""
+    workers = SocialWorker.objects.all()
+    if not user.is_authenticated:
+        return workers.none()
+    allowed = Q(user=user)
+    supervisor_las = la_ids_where(user, Role.SUPERVISOR)
+    if supervisor_las:
+        allowed |= Q(supervisor=user, local_authority_id__in=supervisor_las)
+    lead_las = la_ids_where(user, Role.LA_LEAD)
+    if lead_las:
+        allowed |= Q(local_authority_id__in=lead_las)
+    return workers.filter(allowed)
+
+
+def can_view_social_worker(user, worker: SocialWorker) -> bool:
+    return social_workers_visible_to(user).filter(pk=worker.pk).exists()
+
+
+def can_supervise(user, worker: SocialWorker) -> bool:
+    """The user is this worker's supervisor and acts as a supervisor in the worker's LA."""
+    return (
+        user.is_authenticated
+        and worker.supervisor_id == user.pk
+        and worker.local_authority_id in la_ids_where(user, Role.SUPERVISOR)
+    )
+
+
+def can_lead_la(user, local_authority_id: int) -> bool:
+    return local_authority_id in la_ids_where(user, Role.LA_LEAD)
+
+
+def can_manage_staff(user, local_authority) -> bool:
+    return can_lead_la(user, local_authority.pk)
+
+
+def can_view_dashboards(user) -> bool:
+    return has_role(user, Role.DFE)
+
+
+def is_assessment_administrator(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR)
