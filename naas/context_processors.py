@@ -10,9 +10,7 @@ def service_navigation(request):
     items = []
     for section in sections_for(user):
         url = reverse(section.url_name)
-        items.append(
-            {"label": section.label, "url": url, "active": request.path.startswith(url)}
-        )
+        items.append({"label": section.label, "url": url, "active": request.path.startswith(url)})
     if not items:
         items.append({"label": "Home", "url": reverse("home"), "active": False})
     return {"service_navigation": items}

@@ -33,24 +33,103 @@ PHASES = [
 
 # name, ONS code, region, Ofsted grade, phase, minimum tenure, endorses agency, grant
 LOCAL_AUTHORITIES = [
-    ("Bury", "E08000002", Region.NORTH_WEST, OfstedGrade.REQUIRES_IMPROVEMENT, "alpha", 6, True, "180000"),
+    (
+        "Bury",
+        "E08000002",
+        Region.NORTH_WEST,
+        OfstedGrade.REQUIRES_IMPROVEMENT,
+        "alpha",
+        6,
+        True,
+        "180000",
+    ),
     ("Leeds", "E08000035", Region.YORKSHIRE, OfstedGrade.GOOD, "alpha", 6, True, "420000"),
-    ("Manchester", "E08000003", Region.NORTH_WEST, OfstedGrade.INADEQUATE, "alpha", 9, False, "390000"),
-    ("Oldham", "E08000004", Region.NORTH_WEST, OfstedGrade.REQUIRES_IMPROVEMENT, "alpha", 6, True, "170000"),
+    (
+        "Manchester",
+        "E08000003",
+        Region.NORTH_WEST,
+        OfstedGrade.INADEQUATE,
+        "alpha",
+        9,
+        False,
+        "390000",
+    ),
+    (
+        "Oldham",
+        "E08000004",
+        Region.NORTH_WEST,
+        OfstedGrade.REQUIRES_IMPROVEMENT,
+        "alpha",
+        6,
+        True,
+        "170000",
+    ),
     ("Wigan", "E08000010", Region.NORTH_WEST, OfstedGrade.GOOD, "alpha", 12, True, "210000"),
     ("Camden", "E09000007", Region.LONDON, OfstedGrade.OUTSTANDING, "beta", 6, False, "150000"),
     ("Hertfordshire", "E10000015", Region.EAST, OfstedGrade.OUTSTANDING, "beta", 6, True, "260000"),
-    ("Lincolnshire", "E10000019", Region.EAST_MIDLANDS, OfstedGrade.OUTSTANDING, "beta", 6, True, "240000"),
-    ("Kirklees", "E08000034", Region.YORKSHIRE, OfstedGrade.REQUIRES_IMPROVEMENT, "beta", 6, True, "200000"),
+    (
+        "Lincolnshire",
+        "E10000019",
+        Region.EAST_MIDLANDS,
+        OfstedGrade.OUTSTANDING,
+        "beta",
+        6,
+        True,
+        "240000",
+    ),
+    (
+        "Kirklees",
+        "E08000034",
+        Region.YORKSHIRE,
+        OfstedGrade.REQUIRES_IMPROVEMENT,
+        "beta",
+        6,
+        True,
+        "200000",
+    ),
 ]
 
 FIRST_NAMES = [
-    "Aisha", "Ben", "Chloe", "Daniel", "Ellie", "Farah", "George", "Hannah", "Imran", "Jess",
-    "Kwame", "Laura", "Mohammed", "Niamh", "Olu", "Priya", "Rhys", "Sophie", "Tom", "Yasmin",
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Ellie",
+    "Farah",
+    "George",
+    "Hannah",
+    "Imran",
+    "Jess",
+    "Kwame",
+    "Laura",
+    "Mohammed",
+    "Niamh",
+    "Olu",
+    "Priya",
+    "Rhys",
+    "Sophie",
+    "Tom",
+    "Yasmin",
 ]
 LAST_NAMES = [
-    "Ahmed", "Brown", "Clarke", "Davies", "Evans", "Fletcher", "Green", "Hussain", "Iqbal",
-    "Jones", "Khan", "Lewis", "Mensah", "Nowak", "Okafor", "Patel", "Roberts", "Smith",
+    "Ahmed",
+    "Brown",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Green",
+    "Hussain",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Mensah",
+    "Nowak",
+    "Okafor",
+    "Patel",
+    "Roberts",
+    "Smith",
 ]
 WORKERS_PER_LA = 22
 
@@ -156,10 +235,15 @@ def _la_supervisors(la, accounts, rng) -> list[User]:
     slug = la.name.lower()
     supervisors = []
     for n in (1, 2):
-        user = ensure_user(f"supervisor{n}.{slug}@{DEMO_DOMAIN}", f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}")
+        user = ensure_user(
+            f"supervisor{n}.{slug}@{DEMO_DOMAIN}",
+            f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+        )
         ensure_role(user, Role.SUPERVISOR, la)
         supervisors.append(user)
-    lead = ensure_user(f"lead.{slug}@{DEMO_DOMAIN}", f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}")
+    lead = ensure_user(
+        f"lead.{slug}@{DEMO_DOMAIN}", f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+    )
     ensure_role(lead, Role.LA_LEAD, la)
     return supervisors
 

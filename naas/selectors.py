@@ -25,7 +25,9 @@ def local_authorities_with_counts() -> QuerySet[LocalAuthority]:
         LocalAuthority.objects.select_related("phase")
         .annotate(
             worker_count=Count("social_workers"),
-            agency_count=Count("social_workers", filter=Q(social_workers__employment_type="agency")),
+            agency_count=Count(
+                "social_workers", filter=Q(social_workers__employment_type="agency")
+            ),
         )
         .order_by("name")
     )

@@ -8,8 +8,16 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from .models import EmploymentType, Level, LocalAuthority, Role, SocialWorker, StaffRole, User
-from .models import registration_number_validator
+from .models import (
+    EmploymentType,
+    Level,
+    LocalAuthority,
+    Role,
+    SocialWorker,
+    StaffRole,
+    User,
+    registration_number_validator,
+)
 
 REQUIRED_COLUMNS = (
     "full_name",
@@ -163,8 +171,9 @@ def _parse_date(value: str) -> date | None:
 
 def _supervisors_by_email(local_authority) -> dict[str, int]:
     return dict(
-        StaffRole.objects.filter(role=Role.SUPERVISOR, local_authority=local_authority)
-        .values_list("user__email", "user_id")
+        StaffRole.objects.filter(role=Role.SUPERVISOR, local_authority=local_authority).values_list(
+            "user__email", "user_id"
+        )
     )
 
 
