@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 
+from .models import SocialWorker
 from .staff_csv import StaffFileError, read_staff_csv
 
 
@@ -27,6 +28,10 @@ class SignInForm(AuthenticationForm):
             Field.text("password", field_width="two-thirds"),
             Submit("submit", "Sign in"),
         )
+
+    def clean_username(self):
+        # Emails are stored in lower case; match them (and key the lockout) the same way.
+        return self.cleaned_data["username"].strip().lower()
 
 
 class StaffImportForm(forms.Form):
@@ -59,3 +64,31 @@ class StaffImportForm(forms.Form):
         except StaffFileError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return upload
+
+
+class EqualityDataForm(forms.ModelForm):
+    """A worker's own, optional equality answers; reported only in aggregate."""
+
+    class Meta:
+        model = SocialWorker
+        fields = ["age_band", "ethnicity_group", "sex", "disability"]
+        labels = {
+            "age_band": "What is your age?",
+            "ethnicity_group": "What is your ethnic group?",
+            "sex": "What is your sex?",
+            "disability": "Do you consider yourself to have a disability?",
+        }
+        widgets = {field: forms.RadioSelect for field in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields:
+            field = self.fields[name]
+            field.required = False
+            # Drop the blank choice: not choosing a radio leaves the question unanswered.
+            field.choices = [choice for choice in field.choices if choice[0]]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            *(Field.radios(name, legend_size="m", legend_tag="h2") for name in self.Meta.fields),
+            Submit("submit", "Save answers"),
+        )

@@ -34,7 +34,10 @@ SECTIONS_BY_ROLE: list[tuple[str, list[Section]]] = [
     (Role.ADMINISTRATOR, [Section("Assessment days", "assessment:admin_home")]),
     (Role.DFE, [Section("Dashboards", "reporting:dashboard")]),
 ]
-SOCIAL_WORKER_SECTIONS = [Section("Your accreditation", "endorsement:my_endorsement")]
+SOCIAL_WORKER_SECTIONS = [
+    Section("Your accreditation", "endorsement:my_endorsement"),
+    Section("Equality information", "naas:equality_data"),
+]
 
 
 def sections_for(user) -> list[Section]:

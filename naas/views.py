@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from . import policies, selectors, services
-from .access import role_required
-from .forms import SignInForm, StaffImportForm
+from .access import role_required, social_worker_required
+from .forms import EqualityDataForm, SignInForm, StaffImportForm
 from .models import LocalAuthority, Role
 from .navigation import start_url_for
 from .staff_csv import check_staff_rows
@@ -88,3 +88,17 @@ def staff_import(request, la_id: int):
         {"local_authority": local_authority, "form": form, "row_errors": row_errors},
         status=400 if (form.errors or row_errors) else 200,
     )
+
+
+@social_worker_required
+@require_http_methods(["GET", "POST"])
+def equality_data(request):
+    worker = request.user.social_worker
+    form = EqualityDataForm(request.POST or None, instance=worker)
+    if request.method == "POST" and form.is_valid():
+        services.social_worker_update_equality_data(
+            worker=worker, actor=request.user, data=form.cleaned_data
+        )
+        messages.success(request, "Your answers have been saved")
+        return redirect("naas:equality_data")
+    return render(request, "naas/equality_data.html", {"form": form})

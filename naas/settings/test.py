@@ -1,5 +1,7 @@
 """Tests: SQLite and eager Celery by default; PostgreSQL and Redis when their URLs are set."""
 
+import os
+
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -8,3 +10,12 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = True
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+
+# Several test runs may share one PostgreSQL server (developers in parallel, CI): each run
+# gets its own test database so none drops another's.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
+
+# Serve static files straight from the finders (node_modules, static/): no collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,55 @@
+import pytest
+from django.urls import reverse
+
+from naas.models import AuditEvent, Role
+from naas.tests.factories import SocialWorkerFactory, staff_user
+
+URL = reverse("naas:equality_data")
+
+
+@pytest.mark.django_db
+def test_worker_records_optional_equality_answers(client):
+    # given a signed-in social worker
+    worker = SocialWorkerFactory()
+    client.force_login(worker.user)
+    # when they answer two questions and leave two unanswered
+    response = client.post(URL, {"age_band": "50_59", "sex": "prefer_not_to_say"})
+    # then the answers are saved, the rest stay blank, and an audit event without the answers
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert (worker.age_band, worker.sex, worker.ethnicity_group, worker.disability) == (
+        "50_59",
+        "prefer_not_to_say",
+        "",
+        "",
+    )
+    event = AuditEvent.objects.for_object(worker).get()
+    assert event.action == "equality_data.updated"
+    assert "50_59" not in str(event.detail) and "50_59" not in event.reason
+
+
+@pytest.mark.django_db
+def test_an_answer_outside_the_choices_is_refused_and_nothing_saved(client):
+    worker = SocialWorkerFactory(age_band="30_39")
+    client.force_login(worker.user)
+    response = client.post(URL, {"age_band": "ancient"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    worker.refresh_from_db()
+    assert worker.age_band == "30_39"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.LA_LEAD, Role.DFE, Role.ASSESSOR])
+def test_only_social_workers_have_the_page(client, role):
+    client.force_login(staff_user(role))
+    assert client.get(URL).status_code == 403
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
