@@ -102,3 +102,20 @@ def real_celery_worker(settings):
             yield app
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _kss_frameworks(request):
+    """Transactional tests flush the KSS frameworks the data migration loaded: load them again
+    for every database test."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not {"db", "transactional_db", "live_server"} & names:
+        return
+    transactional = bool(names & {"transactional_db", "live_server"}) or bool(
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from naas.tests.factories import ensure_kss_frameworks
+
+    ensure_kss_frameworks()

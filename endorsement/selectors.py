@@ -1,9 +1,24 @@
-"""Reads of endorsements."""
+"""Reads of endorsements and their evidence, shaped so each page's query count stays constant."""
 
-from django.db.models import Q, QuerySet
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Endorsement, EndorsementState
+from naas.models import KSSArea, KSSFramework, Role, SocialWorker, User
+from naas.policies import can_supervise, la_ids_where
+
+from .eligibility import Evidence, Problem, Rule, eligibility_problems
+from .models import (
+    OPEN_STATES,
+    Endorsement,
+    EndorsementState,
+    ServiceUserFeedback,
+    SupervisionAreaView,
+    SupervisionSession,
+)
 
 
 def endorsements_bookable() -> QuerySet[Endorsement]:
@@ -18,3 +33,235 @@ def endorsements_bookable() -> QuerySet[Endorsement]:
 
 def endorsement_bookable_for(worker, level: str) -> Endorsement | None:
     return endorsements_bookable().filter(worker=worker, level=level).first()
+
+
+# --- The accreditation hook -------------------------------------------------------------------
+# Endorsement sits below assessment, so it cannot ask about accreditations itself. The app that
+# owns accreditations registers a check here (from its AppConfig.ready()):
+#
+#     from endorsement.selectors import register_accreditation_check
+#     register_accreditation_check(lambda worker, level: <holds a current accreditation>)
+#
+# Until one is registered, nobody holds a current accreditation.
+
+AccreditationCheck = Callable[[SocialWorker, str], bool]
+_accreditation_checks: list[AccreditationCheck] = []
+
+
+def register_accreditation_check(check: AccreditationCheck) -> None:
+    if check not in _accreditation_checks:
+        _accreditation_checks.append(check)
+
+
+def worker_has_current_accreditation(worker: SocialWorker, level: str) -> bool:
+    """Whether the worker already holds a current accreditation at `level`."""
+    return any(check(worker, level) for check in _accreditation_checks)
+
+
+# --- Evidence and eligibility -----------------------------------------------------------------
+
+
+def worker_evidence(worker: SocialWorker, *, today: date) -> Evidence:
+    sessions = SupervisionSession.objects.filter(worker=worker, held_on__lte=today).count()
+    latest = ServiceUserFeedback.objects.filter(
+        worker=worker, considered_on__isnull=False, considered_on__lte=today
+    ).aggregate(latest=Max("considered_on"))["latest"]
+    return Evidence(supervision_sessions=sessions, latest_feedback_considered_on=latest)
+
+
+def other_open_endorsement_exists(endorsement: Endorsement) -> bool:
+    return (
+        Endorsement.objects.filter(
+            worker_id=endorsement.worker_id, level=endorsement.level, state__in=OPEN_STATES
+        )
+        .exclude(pk=endorsement.pk)
+        .exists()
+    )
+
+
+def endorsement_problems(
+    endorsement: Endorsement, *, signer: User | None, today: date
+) -> list[Problem]:
+    """What stops this endorsement being signed off (or confirmed) today. With `signer`
+    None, the rule that the signer supervises the worker is not asked (confirmation)."""
+    worker = endorsement.worker
+    return eligibility_problems(
+        worker=worker,
+        level=endorsement.level,
+        consent_recorded=endorsement.has_consent,
+        evidence=worker_evidence(worker, today=today),
+        today=today,
+        signer_supervises=signer is None or can_supervise(signer, worker),
+        has_other_open_endorsement=other_open_endorsement_exists(endorsement),
+        has_current_accreditation=worker_has_current_accreditation(worker, endorsement.level),
+    )
+
+
+@dataclass
+class SuperviseeRow:
+    worker: SocialWorker
+    endorsement: Endorsement | None
+    problems: list[Problem]
+
+    @property
+    def status_label(self) -> str:
+        if self.endorsement is None:
+            return "Not started"
+        if self.endorsement.state == EndorsementState.DRAFT and not self.problems:
+            return "Ready to sign off"
+        return self.endorsement.get_state_display()
+
+
+def supervisees_with_readiness(user: User, *, today: date) -> list[SuperviseeRow]:
+    """The user's supervisees in the LAs where they supervise, each with their open
+    endorsement and what is missing before sign-off. Three queries whatever the count."""
+    la_ids = la_ids_where(user, Role.SUPERVISOR)
+    workers = (
+        SocialWorker.objects.filter(supervisor=user, local_authority_id__in=la_ids)
+        .select_related("user", "local_authority")
+        .annotate(
+            session_count=Count(
+                "supervision_sessions",
+                filter=Q(supervision_sessions__held_on__lte=today),
+                distinct=True,
+            ),
+            latest_considered=Max(
+                "service_user_feedback__considered_on",
+                filter=Q(service_user_feedback__considered_on__lte=today),
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "endorsements",
+                queryset=Endorsement.objects.filter(state__in=OPEN_STATES).order_by(
+                    "-created_at", "-id"
+                ),
+                to_attr="open_endorsements",
+            )
+        )
+        .order_by("user__full_name", "pk")
+    )
+    rows = []
+    for worker in workers:
+        endorsement = worker.open_endorsements[0] if worker.open_endorsements else None
+        level = endorsement.level if endorsement else worker.job_level
+        problems = eligibility_problems(
+            worker=worker,
+            level=level,
+            consent_recorded=bool(endorsement and endorsement.has_consent),
+            evidence=Evidence(worker.session_count, worker.latest_considered),
+            today=today,
+            has_other_open_endorsement=sum(e.level == level for e in worker.open_endorsements) > 1,
+        )
+        if endorsement is None:
+            problems.insert(0, Problem(Rule.NOT_STARTED, "Start an endorsement"))
+        rows.append(SuperviseeRow(worker=worker, endorsement=endorsement, problems=problems))
+    return rows
+
+
+def open_endorsement_of(worker: SocialWorker) -> Endorsement | None:
+    """The worker's open endorsement (the one at their role's level first)."""
+    open_ones = list(
+        Endorsement.objects.filter(worker=worker, state__in=OPEN_STATES).select_related(
+            "signed_off_by", "endorsed_by"
+        )
+    )
+    open_ones.sort(key=lambda e: (e.level != worker.job_level, -e.pk))
+    return open_ones[0] if open_ones else None
+
+
+def endorsements_of(worker: SocialWorker) -> QuerySet[Endorsement]:
+    return Endorsement.objects.filter(worker=worker).order_by("-created_at", "-id")
+
+
+def supervision_sessions_of(worker: SocialWorker) -> QuerySet[SupervisionSession]:
+    return (
+        SupervisionSession.objects.filter(worker=worker)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch("area_views", queryset=SupervisionAreaView.objects.select_related("area"))
+        )
+        .order_by("-held_on", "-id")
+    )
+
+
+def feedback_of(worker: SocialWorker) -> QuerySet[ServiceUserFeedback]:
+    return (
+        ServiceUserFeedback.objects.filter(worker=worker)
+        .select_related("considered_by")
+        .order_by("-received_on", "-id")
+    )
+
+
+def current_framework_areas(level: str) -> list[KSSArea]:
+    framework = KSSFramework.objects.filter(level=level, is_current=True).first()
+    if framework is None:
+        return []
+    return list(framework.areas.order_by("number"))
+
+
+@dataclass
+class AreaReadiness:
+    area: KSSArea
+    view: SupervisionAreaView | None
+    held_on: date | None
+
+
+def area_readiness(worker: SocialWorker, level: str) -> list[AreaReadiness]:
+    """For each area of the level's current framework, the latest readiness view agreed in
+    supervision (or None if the area has not been discussed)."""
+    areas = current_framework_areas(level)
+    latest: dict[int, SupervisionAreaView] = {}
+    views = (
+        SupervisionAreaView.objects.filter(session__worker=worker, area__in=areas)
+        .select_related("session")
+        .order_by("session__held_on", "session_id")
+    )
+    for view in views:
+        latest[view.area_id] = view  # later sessions overwrite earlier ones
+    return [
+        AreaReadiness(
+            area=area,
+            view=latest.get(area.pk),
+            held_on=latest[area.pk].session.held_on if area.pk in latest else None,
+        )
+        for area in areas
+    ]
+
+
+# --- The LA lead's and the worker's views -----------------------------------------------------
+
+
+def confirmation_queue_for(user: User) -> QuerySet[Endorsement]:
+    """Sign-offs waiting for confirmation in the LAs the user leads, oldest first."""
+    return (
+        Endorsement.objects.filter(
+            state=EndorsementState.SIGNED_OFF,
+            worker__local_authority_id__in=la_ids_where(user, Role.LA_LEAD),
+        )
+        .select_related("worker__user", "worker__local_authority", "signed_off_by")
+        .order_by("signed_off_at", "pk")
+    )
+
+
+def endorsements_visible_to_lead(user: User) -> QuerySet[Endorsement]:
+    return Endorsement.objects.filter(
+        worker__local_authority_id__in=la_ids_where(user, Role.LA_LEAD)
+    ).select_related("worker__user", "worker__local_authority", "signed_off_by", "supervisor")
+
+
+def endorsements_of_user(user: User) -> QuerySet[Endorsement]:
+    """A worker's own endorsements, newest first."""
+    return (
+        Endorsement.objects.filter(worker__user=user)
+        .select_related("worker__local_authority", "supervisor", "signed_off_by", "endorsed_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def la_lead_users(local_authority_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        staff_roles__role=Role.LA_LEAD,
+        staff_roles__local_authority_id=local_authority_id,
+        is_active=True,
+    ).distinct()

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -177,7 +178,12 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "endorsement-lapse": {
+        "task": "endorsement.tasks.lapse_expired_endorsements",
+        "schedule": crontab(hour=2, minute=0),
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -191,3 +197,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Domain rules that DfE may change (DOMAIN.md's design choices), with their defaults.
+NAAS_ENDORSEMENT_VALIDITY_MONTHS = env.int("NAAS_ENDORSEMENT_VALIDITY_MONTHS", default=12)
+# Public address of the service, used for links in emails (none: emails say how to sign in).
+NAAS_SITE_URL = env("NAAS_SITE_URL", default="")

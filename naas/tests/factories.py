@@ -1,9 +1,11 @@
 """Factories for the core domain, shared by every app's tests."""
 
 from datetime import date
+from importlib import import_module
 
 import factory
 from dateutil.relativedelta import relativedelta
+from django.apps import apps
 
 from naas.models import (
     KSSFramework,
@@ -95,3 +97,10 @@ class SocialWorkerFactory(factory.django.DjangoModelFactory):
 
 def current_framework(level: str = Level.PRACTITIONER) -> KSSFramework:
     return KSSFramework.objects.get(level=level, is_current=True)
+
+
+def ensure_kss_frameworks() -> None:
+    """The KSS frameworks come from a data migration, which transactional tests flush: load
+    them again when they are missing."""
+    if not KSSFramework.objects.exists():
+        import_module("naas.migrations.0002_kss_frameworks").load_frameworks(apps, None)
