@@ -384,3 +384,43 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only")
+
+
+class DocumentState(models.TextChoices):
+    PENDING = "pending", "Waiting to start"
+    RUNNING = "running", "Being made"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class GeneratedDocument(models.Model):
+    """A file the service makes in the background: a letter, a certificate, a report.
+
+    The row is the source of truth. Its build task is queued after the transaction that asked
+    for it commits; a lost message is re-sent by the sweep; a task run twice still leaves one
+    file. Subclasses name their Celery task in `build_task_name` and their file in
+    `document_filename()`."""
+
+    build_task_name: str = ""
+
+    state = models.CharField(
+        max_length=20, choices=DocumentState.choices, default=DocumentState.PENDING
+    )
+    file = models.FileField(upload_to="documents/", blank=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent complete")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def document_filename(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == DocumentState.READY

@@ -1,11 +1,25 @@
 """Every write in the core domain, each with its audit event in the same transaction."""
 
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from .models import AuditEvent, LocalAuthority, SocialWorker, User
+from .models import (
+    AuditEvent,
+    DocumentState,
+    GeneratedDocument,
+    LocalAuthority,
+    SocialWorker,
+    User,
+)
 
 
 def audit_event_record(
@@ -123,3 +137,115 @@ def _staff_row_changes(worker: SocialWorker, row, local_authority: LocalAuthorit
         or worker.user.full_name != row.full_name
         or worker.user.email != row.email
     )
+
+
+# Background documents (see naas.models.GeneratedDocument) -------------------------------
+
+logger = logging.getLogger(__name__)
+
+
+def document_queue(*, document: GeneratedDocument) -> None:
+    """Send the document's build task once the current transaction commits. If the broker is
+    down the error is logged, not raised: the row stays pending and the sweep sends it later."""
+    type(document).objects.filter(pk=document.pk).update(queued_at=timezone.now())
+    transaction.on_commit(
+        partial(_send_build_task, document.build_task_name, document.pk), robust=True
+    )
+
+
+def _send_build_task(task_name: str, document_id: int) -> None:
+    from celery import current_app
+
+    current_app.tasks[task_name].delay(document_id)
+
+
+def document_build(
+    *, model: type[GeneratedDocument], document_id: int, render
+) -> GeneratedDocument:
+    """Make the document's file with `render(document) -> bytes`, exactly once.
+
+    Rendering happens outside any lock; the result is saved only if no other run finished
+    first, so a redelivered or duplicated task never makes a second file."""
+    with transaction.atomic():
+        document = model.objects.select_for_update().get(pk=document_id)
+        if document.state == DocumentState.READY:
+            return document
+        document.state = DocumentState.RUNNING
+        document.attempts += 1
+        document.started_at = timezone.now()
+        document.save(update_fields=["state", "attempts", "started_at"])
+    content = render(document)
+    with transaction.atomic():
+        document = model.objects.select_for_update().get(pk=document_id)
+        if document.state == DocumentState.READY:
+            return document
+        name = document.document_filename()
+        storage = document.file.storage
+        if document.file.name:
+            storage.delete(document.file.name)
+        document.file.save(name, ContentFile(content), save=False)
+        document.state = DocumentState.READY
+        document.progress = 100
+        document.last_error = ""
+        document.completed_at = timezone.now()
+        document.save(update_fields=["file", "state", "progress", "last_error", "completed_at"])
+    return document
+
+
+def document_report_progress(*, model: type[GeneratedDocument], document_id: int, percent: int):
+    model.objects.filter(pk=document_id).exclude(state=DocumentState.READY).update(
+        progress=max(0, min(99, percent))
+    )
+
+
+def document_mark_failed(*, model: type[GeneratedDocument], document_id: int, error: str) -> None:
+    """Record that the task gave up. The message is for staff: it must hold no personal data."""
+    model.objects.filter(pk=document_id).exclude(state=DocumentState.READY).update(
+        state=DocumentState.FAILED, last_error=error[:500]
+    )
+
+
+@transaction.atomic
+def document_retry(*, document: GeneratedDocument, actor) -> GeneratedDocument:
+    """Staff ask for a failed document again."""
+    locked = type(document).objects.select_for_update().get(pk=document.pk)
+    if locked.state != DocumentState.FAILED:
+        return locked
+    locked.state = DocumentState.PENDING
+    locked.last_error = ""
+    locked.progress = 0
+    locked.save(update_fields=["state", "last_error", "progress"])
+    audit_event_record(
+        actor=actor,
+        subject=locked,
+        action="document.retried",
+        from_state=DocumentState.FAILED,
+        to_state=DocumentState.PENDING,
+    )
+    document_queue(document=locked)
+    return locked
+
+
+def document_models() -> list[type[GeneratedDocument]]:
+    return [m for m in apps.get_models() if issubclass(m, GeneratedDocument)]
+
+
+def documents_sweep(*, older_than: timedelta) -> int:
+    """Re-send the build task of every document still unfinished long after it was queued
+    (a lost broker message, a broker that was down, a worker that died)."""
+    cutoff = timezone.now() - older_than
+    sent = 0
+    for model in document_models():
+        stale = model.objects.filter(
+            Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True),
+            state__in=[DocumentState.PENDING, DocumentState.RUNNING],
+            requested_at__lt=cutoff,
+        ).values_list("pk", flat=True)
+        for document_id in stale:
+            model.objects.filter(pk=document_id).update(queued_at=timezone.now())
+            try:
+                _send_build_task(model.build_task_name, document_id)
+                sent += 1
+            except Exception:
+                logger.exception("Could not queue %s %s", model.__name__, document_id)
+    return sent

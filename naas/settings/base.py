@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "endorsement.tasks.lapse_expired_endorsements",
         "schedule": crontab(hour=2, minute=0),
     },
+    "documents-sweep": {
+        "task": "naas.tasks.sweep_documents",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 LOGGING = {
@@ -202,3 +206,5 @@ LOGGING = {
 NAAS_ENDORSEMENT_VALIDITY_MONTHS = env.int("NAAS_ENDORSEMENT_VALIDITY_MONTHS", default=12)
 # Public address of the service, used for links in emails (none: emails say how to sign in).
 NAAS_SITE_URL = env("NAAS_SITE_URL", default="")
+# A letter or report still unfinished this long after it was queued is queued again.
+NAAS_DOCUMENT_SWEEP_AFTER_MINUTES = env.int("NAAS_DOCUMENT_SWEEP_AFTER_MINUTES", default=10)
