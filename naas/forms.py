@@ -41,7 +41,7 @@ class StaffImportForm(forms.Form):
             "Columns: full_name, email, registration_number, employment_type (permanent or "
             "agency), employed_since (YYYY-MM-DD), supervisor_email, and optionally level."
         ),
-        error_messages={"required": "Select a CSV file"},
+        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -55,8 +55,9 @@ class StaffImportForm(forms.Form):
     def clean_csv_file(self):
         upload = self.cleaned_data["csv_file"]
         if upload.size > settings.NAAS_MAX_UPLOAD_BYTES:
-            limit = settings.NAAS_MAX_UPLOAD_BYTES // (1024 * 1024)
-            raise forms.ValidationError(f"The selected file must be smaller than {limit}MB")
+            raise forms.ValidationError(
+                f"The selected file must be smaller than {_size(settings.NAAS_MAX_UPLOAD_BYTES)}"
+            )
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("The selected file must be a CSV")
         try:
@@ -92,3 +93,11 @@ class EqualityDataForm(forms.ModelForm):
             *(Field.radios(name, legend_size="m", legend_tag="h2") for name in self.Meta.fields),
             Submit("submit", "Save answers"),
         )
+
+
+def _size(limit: int) -> str:
+    """A byte limit as GOV.UK writes it: 5MB, 500KB, 100 bytes."""
+    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
+        if limit >= size:
+            return f"{limit / size:.{0 if limit % size == 0 else 1}f}{unit}"
+    return f"{limit} bytes"

@@ -27,15 +27,17 @@ SECTIONS_BY_ROLE: list[tuple[str, list[Section]]] = [
         [
             Section("Staff", "naas:staff_start"),
             Section("Endorsements to confirm", "endorsement:confirmation_queue"),
+            Section("Assessment bookings", "assessment:la_bookings"),
         ],
     ),
-    (Role.ASSESSOR, [Section("Allocated assessments", "assessment:assessor_home")]),
-    (Role.MODERATOR, [Section("Allocated assessments", "assessment:assessor_home")]),
+    (Role.ASSESSOR, [Section("Test results", "assessment:assessor_home")]),
+    (Role.MODERATOR, [Section("Test results", "assessment:assessor_home")]),
     (Role.ADMINISTRATOR, [Section("Assessment days", "assessment:admin_home")]),
     (Role.DFE, [Section("Dashboards", "reporting:dashboard")]),
 ]
 SOCIAL_WORKER_SECTIONS = [
     Section("Your accreditation", "endorsement:my_endorsement"),
+    Section("Your assessment", "assessment:my_assessment"),
     Section("Equality information", "naas:equality_data"),
 ]
 

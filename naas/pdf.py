@@ -4,7 +4,7 @@ Every PDF goes through `render_pdf`. It is safe and fast by construction:
 
 - the template is rendered by Django with autoescaping, so names and feedback that contain HTML
   appear as text and are never interpreted;
-- WeasyPrint can load only the app's own static files (`naas-static:<path>` URLs, or paths under
+- WeasyPrint can load only the app's own static files (`naasstatic:<path>` URLs, or paths under
   STATIC_URL as the `static` tag writes them, found through Django's staticfiles finders) and
   `data:` URLs. Everything else (http, https, file, ftp, other schemes, relative paths, `..`) is
   refused before any socket or file is opened, and WeasyPrint leaves that resource out;
@@ -39,7 +39,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-STATIC_SCHEME = "naas-static"
+# No hyphen: Django's manifest storage leaves URLs with a plain-letter scheme alone.
+STATIC_SCHEME = "naasstatic"
 # Relative references in a PDF template resolve against this base, which no other fetcher knows:
 # "/assets/x.png" and "images/x.png" reach the fetcher unchanged and are judged there.
 BASE_URL = f"{STATIC_SCHEME}:/"

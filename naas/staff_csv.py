@@ -96,7 +96,8 @@ def check_staff_rows(records: list[dict[str, str]], local_authority: LocalAuthor
     emails = [r.get("email", "").lower() for r in records]
     numbers = [r.get("registration_number", "").upper() for r in records]
     workers_elsewhere = _registration_numbers_elsewhere(numbers, local_authority)
-    emails_taken = _emails_held_by_others(emails, numbers)
+    emails_taken = _emails_held_by_others(emails)
+    workers_here = _user_ids_by_registration_number(numbers, local_authority)
     seen_numbers: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     for offset, record in enumerate(records):
@@ -118,15 +119,18 @@ def check_staff_rows(records: list[dict[str, str]], local_authority: LocalAuthor
         except ValidationError:
             problems.append("enter a registration number like SW123 (SW then 1 to 6 digits)")
         if number in seen_numbers:
-            problems.append(f"registration number {number} is also on line {seen_numbers[number]}")
+            problems.append(f"registration number {number} is also on row {seen_numbers[number]}")
         if email in seen_emails:
-            problems.append(f"email address is also on line {seen_emails[email]}")
+            problems.append(f"email address is also on row {seen_emails[email]}")
         seen_numbers.setdefault(number, line)
         seen_emails.setdefault(email, line)
         if number in workers_elsewhere:
             problems.append(f"{number} is employed by another local authority")
-        if emails_taken.get(email) not in (None, "", number):
+        holder = emails_taken.get(email)
+        if holder is not None and holder[1] not in ("", number):
             problems.append("the email address belongs to another social worker")
+        elif holder is not None and workers_here.get(number, holder[0]) != holder[0]:
+            problems.append("the email address belongs to someone else in the service")
         employment_type = record.get("employment_type", "").lower()
         if employment_type not in EmploymentType.values:
             problems.append("employment type must be permanent or agency")
@@ -145,7 +149,8 @@ def check_staff_rows(records: list[dict[str, str]], local_authority: LocalAuthor
         if level not in Level.values:
             problems.append("level must be practitioner, supervisor or leader")
         if problems:
-            check.errors.append((line, "; ".join(problems).capitalize()))
+            message = "; ".join(problems)
+            check.errors.append((line, message[:1].upper() + message[1:]))
             continue
         check.rows.append(
             StaffRow(
@@ -185,12 +190,21 @@ def _registration_numbers_elsewhere(numbers, local_authority) -> set[str]:
     )
 
 
-def _emails_held_by_others(emails, numbers) -> dict[str, str]:
-    """Emails already used in the service, mapped to the registration number holding them
-    (empty for a user who is not a social worker)."""
+def _user_ids_by_registration_number(numbers, local_authority) -> dict[str, int]:
+    """The user behind each of these registration numbers already employed by this LA."""
+    return dict(
+        SocialWorker.objects.filter(
+            registration_number__in=numbers, local_authority=local_authority
+        ).values_list("registration_number", "user_id")
+    )
+
+
+def _emails_held_by_others(emails) -> dict[str, tuple[int, str]]:
+    """Emails already used in the service, mapped to the user holding them and that user's
+    registration number (empty for a user who is not a social worker)."""
     taken = {}
-    for email, number in User.objects.filter(email__in=emails).values_list(
-        "email", "social_worker__registration_number"
+    for email, user_id, number in User.objects.filter(email__in=emails).values_list(
+        "email", "pk", "social_worker__registration_number"
     ):
-        taken[email] = number or ""
+        taken[email] = (user_id, number or "")
     return taken

@@ -7,8 +7,8 @@ from . import views
 naas_patterns = (
     [
         path("staff/", views.staff_start, name="staff_start"),
-        path("las/<int:la_id>/staff/", views.staff_list, name="staff_list"),
-        path("las/<int:la_id>/staff/import/", views.staff_import, name="staff_import"),
+        path("staff/la/<int:la_id>/", views.staff_list, name="staff_list"),
+        path("staff/la/<int:la_id>/import/", views.staff_import, name="staff_import"),
         path("my-details/equality/", views.equality_data, name="equality_data"),
     ],
     "naas",

@@ -67,7 +67,10 @@ def staff_list(request, la_id: int):
 @require_http_methods(["GET", "POST"])
 def staff_import(request, la_id: int):
     local_authority = _led_la_or_403(request, la_id)
-    form = StaffImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        form = StaffImportForm(request.POST, request.FILES)
+    else:
+        form = StaffImportForm()
     row_errors = []
     if request.method == "POST" and form.is_valid():
         check = check_staff_rows(form.records, local_authority, timezone.localdate())

@@ -51,5 +51,3 @@ def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
-
-

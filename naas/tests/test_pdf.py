@@ -261,7 +261,7 @@ def test_a_template_cannot_fetch_from_the_network_or_the_disk(
         f'<img src="https://127.0.0.1:{recording_http_server.server_port}/secure.png" alt="">'
         '<img src="file:///etc/passwd" alt=""><img src="/etc/passwd" alt="">'
         '<object data="file:///etc/passwd" type="image/png"></object>'
-        '<img src="naas-static:../../../../etc/passwd" alt="">'
+        '<img src="naasstatic:../../../../etc/passwd" alt="">'
         '<img src="/assets/../../../etc/passwd" alt="">'
         "{% endblock %}"
     )
@@ -284,11 +284,11 @@ def test_a_template_cannot_fetch_from_the_network_or_the_disk(
 
 
 def test_a_template_can_use_the_apps_static_files_and_data_urls(pdf_template_dir, audit_log):
-    # given a PDF template with a static image (static tag and naas-static:) and a data: image
+    # given a PDF template with a static image (static tag and naasstatic:) and a data: image
     (pdf_template_dir / "images.html").write_text(
         '{% extends "pdf/base.html" %}{% load static %}{% block content %}'
         '<img src="{% static "images/govuk-icon-180.png" %}" alt="Crown">'
-        '<img src="naas-static:images/govuk-icon-192.png" alt="Crown">'
+        '<img src="naasstatic:images/govuk-icon-192.png" alt="Crown">'
         f'<img src="{PNG_DATA_URL}" alt="">'
         "{% endblock %}"
     )
@@ -311,7 +311,7 @@ def test_the_image_cache_is_emptied_when_it_grows_too_big(pdf_template_dir, monk
         '{% extends "pdf/base.html" %}{% block content %}'
         '<img src="{{ image }}" alt="">{% endblock %}'
     )
-    images = ["naas-static:images/govuk-icon-180.png", "naas-static:images/govuk-icon-192.png"]
+    images = ["naasstatic:images/govuk-icon-180.png", "naasstatic:images/govuk-icon-192.png"]
 
     # when letters with different images are rendered
     pdfs = [
@@ -409,18 +409,18 @@ def test_a_language_that_is_not_a_language_tag_is_refused(lang):
         "about:blank",
         "/etc/passwd",
         "images/govuk-icon-180.png",
-        "naas-static:",
-        "naas-static:/etc/passwd",
-        "naas-static://evil.example/x.png",
-        "naas-static:../naas/settings/base.py",
-        "naas-static:fonts/../../package.json",
-        "naas-static:fonts/%2e%2e/%2e%2e/package.json",
-        "naas-static:fonts\\..\\..\\package.json",
-        "naas-static:./pdf/print.css",
-        "naas-static:pdf//print.css",
-        "naas-static:C:/Windows/win.ini",
-        "naas-static:pdf/print.css%00.png",
-        "naas-static:fonts/missing.woff2",
+        "naasstatic:",
+        "naasstatic:/etc/passwd",
+        "naasstatic://evil.example/x.png",
+        "naasstatic:../naas/settings/base.py",
+        "naasstatic:fonts/../../package.json",
+        "naasstatic:fonts/%2e%2e/%2e%2e/package.json",
+        "naasstatic:fonts\\..\\..\\package.json",
+        "naasstatic:./pdf/print.css",
+        "naasstatic:pdf//print.css",
+        "naasstatic:C:/Windows/win.ini",
+        "naasstatic:pdf/print.css%00.png",
+        "naasstatic:fonts/missing.woff2",
         "/assets/../naas/settings/base.py",
         "/assets/%2E%2E/naas/settings/base.py",
         "/assets/",
@@ -443,9 +443,9 @@ def test_the_fetcher_refuses_anything_but_static_files_and_data_urls(url, audit_
 @pytest.mark.parametrize(
     ("url", "media_type", "starts_with"),
     [
-        ("naas-static:fonts/bold-b542beb274-v2.woff2", "font/woff2", b"wOF2"),
+        ("naasstatic:fonts/bold-b542beb274-v2.woff2", "font/woff2", b"wOF2"),
         ("/assets/fonts/light-94a07e06a1-v2.woff2", "font/woff2", b"wOF2"),
-        ("naas-static:pdf/print.css", "text/css", b"/*"),
+        ("naasstatic:pdf/print.css", "text/css", b"/*"),
         ("/assets/images/govuk-icon-180.png?v=1#x", "image/png", b"\x89PNG"),
         ("data:text/plain;base64,SGVsbG8=", "text/plain", b"Hello"),
         (PNG_DATA_URL, "image/png", b"\x89PNG"),
@@ -472,8 +472,8 @@ def test_the_fetchers_fallback_to_weasyprints_own_fetching_is_closed():
 
 def test_static_path_for_names_the_file_under_the_static_url():
     assert static_path_for("/assets/fonts/a.woff2") == "fonts/a.woff2"
-    assert static_path_for("naas-static:pdf/print.css") == "pdf/print.css"
-    assert static_path_for("naas-static:images/a%20b.png") == "images/a b.png"
+    assert static_path_for("naasstatic:pdf/print.css") == "pdf/print.css"
+    assert static_path_for("naasstatic:images/a%20b.png") == "images/a b.png"
 
 
 # ---------------------------------------------------------------- reuse between renders
