@@ -1,14 +1,845 @@
-from django.shortcuts import render
+"""Pages for booking assessment days, deciding adjustments, attendance, the item bank, test
+forms, results upload and the assessor's view of test results. Each view checks access,
+validates input, calls one service or selector and renders."""
 
-from naas.access import role_required
-from naas.models import Role
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from endorsement.models import Endorsement
+from naas.access import role_required, social_worker_required
+from naas.models import Level, Role, SocialWorker
+
+from . import policies, selectors, services
+from .forms import (
+    AdjustmentDecisionForm,
+    AttendanceForm,
+    BookingForm,
+    CancelForm,
+    CentreForm,
+    ItemForm,
+    RebookForm,
+    ResultsUploadForm,
+    ScenarioForm,
+    SittingForm,
+    TestFormForm,
+    sitting_label,
+)
+from .models import (
+    AdjustmentDecision,
+    AdjustmentKind,
+    AdjustmentRequest,
+    AssessmentCentre,
+    Attempt,
+    AttemptState,
+    Item,
+    Scenario,
+    Sitting,
+    TestForm,
+)
+from .services import AdjustmentAsk, AssessmentError
+
+PAGE_SIZE = 50
+ERRORS_SHOWN = 200
+ADMIN = Role.ADMINISTRATOR
+ASSESSING = (Role.ASSESSOR, Role.MODERATOR)
 
 
-@role_required(Role.ASSESSOR, Role.MODERATOR)
-def assessor_home(request):
-    return render(request, "assessment/assessor_home.html")
+def _add_service_errors(form, error: AssessmentError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
 
 
-@role_required(Role.ADMINISTRATOR)
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+# --- Candidates and LA leads: booking -------------------------------------------------------
+
+
+@social_worker_required
+def my_assessment(request):
+    worker = SocialWorker.objects.select_related("local_authority").get(user=request.user)
+    return render(
+        request,
+        "assessment/my_assessment.html",
+        {
+            "worker": worker,
+            "attempts": selectors.attempts_for_worker(worker),
+            "bookable": selectors.bookable_endorsements_for_worker(worker),
+        },
+    )
+
+
+@role_required(Role.LA_LEAD)
+def la_bookings(request):
+    return render(request, "assessment/la_bookings.html", selectors.la_lead_overview(request.user))
+
+
+def _endorsement_to_book(request, endorsement_id: int) -> Endorsement:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    endorsement = get_object_or_404(
+        Endorsement.objects.select_related("worker__user", "worker__local_authority"),
+        pk=endorsement_id,
+    )
+    if not policies.can_book_for(request.user, endorsement.worker):
+        raise PermissionDenied
+    return endorsement
+
+
+def _booking_session_key(endorsement_id: int) -> str:
+    return f"assessment:booking:{endorsement_id}"
+
+
+def _back_to_bookings(request, endorsement: Endorsement) -> str:
+    if endorsement.worker.user_id == request.user.pk:
+        return reverse("assessment:my_assessment")
+    return reverse("assessment:la_bookings")
+
+
+def _cannot_book(request, endorsement):
+    return render(
+        request,
+        "assessment/cannot_book.html",
+        {"endorsement": endorsement, "back_url": _back_to_bookings(request, endorsement)},
+        status=409,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book(request, endorsement_id: int):
+    endorsement = _endorsement_to_book(request, endorsement_id)
+    if not selectors.endorsements_bookable().filter(pk=endorsement.pk).exists():
+        return _cannot_book(request, endorsement)
+    key = _booking_session_key(endorsement.pk)
+    form = BookingForm(
+        request.POST or None,
+        initial=request.session.get(key),
+        sittings=selectors.sittings_open_for_booking(),
+    )
+    if request.method == "POST" and form.is_valid():
+        request.session[key] = {
+            "sitting": form.cleaned_data["sitting"].pk,
+            "adjustments": form.cleaned_data["adjustments"],
+            "other_detail": form.cleaned_data["other_detail"].strip(),
+            "adjustment_notes": form.cleaned_data["adjustment_notes"].strip(),
+        }
+        return redirect("assessment:book_check", endorsement_id=endorsement.pk)
+    return render(
+        request,
+        "assessment/book.html",
+        {
+            "form": form,
+            "endorsement": endorsement,
+            "for_self": endorsement.worker.user_id == request.user.pk,
+            "back_url": _back_to_bookings(request, endorsement),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book_check(request, endorsement_id: int):
+    endorsement = _endorsement_to_book(request, endorsement_id)
+    key = _booking_session_key(endorsement.pk)
+    answers = request.session.get(key)
+    if not answers:
+        return redirect("assessment:book", endorsement_id=endorsement.pk)
+    sitting = selectors.sittings_with_counts().filter(pk=answers["sitting"]).first()
+    if sitting is None:
+        return redirect("assessment:book", endorsement_id=endorsement.pk)
+    asks = [
+        AdjustmentAsk(kind, answers["other_detail"] if kind == AdjustmentKind.OTHER else "")
+        for kind in answers["adjustments"]
+    ]
+    errors = []
+    if request.method == "POST":
+        try:
+            attempt = services.attempt_book(
+                endorsement=endorsement,
+                sitting=sitting,
+                actor=request.user,
+                adjustments=asks,
+                adjustment_notes=answers["adjustment_notes"],
+            )
+        except AssessmentError as exc:
+            errors = exc.messages
+        else:
+            del request.session[key]
+            return redirect("assessment:booked", attempt_id=attempt.pk)
+    return render(
+        request,
+        "assessment/book_check.html",
+        {
+            "endorsement": endorsement,
+            "sitting": sitting,
+            "sitting_label": sitting_label(sitting),
+            "adjustments": [AdjustmentKind(a.kind).label for a in asks],
+            "answers": answers,
+            "errors": [("", message) for message in errors],
+            "back_url": reverse("assessment:book", kwargs={"endorsement_id": endorsement.pk}),
+        },
+        status=409 if errors else 200,
+    )
+
+
+def _attempt_for(request, attempt_id: int, check=policies.can_view_attempt) -> Attempt:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    attempt = get_object_or_404(
+        Attempt.objects.select_related(
+            "worker__user", "worker__local_authority", "sitting__centre", "endorsement"
+        ),
+        pk=attempt_id,
+    )
+    if not check(request.user, attempt):
+        raise PermissionDenied
+    return attempt
+
+
+@login_required
+def booked(request, attempt_id: int):
+    attempt = _attempt_for(request, attempt_id)
+    return render(request, "assessment/booked.html", {"attempt": attempt})
+
+
+@login_required
+def attempt_detail(request, attempt_id: int):
+    attempt = _attempt_for(request, attempt_id)
+    attempt = selectors.attempt_detail(attempt.pk)
+    return render(
+        request,
+        "assessment/attempt_detail.html",
+        {
+            "attempt": attempt,
+            "can_change": attempt.state == AttemptState.BOOKED
+            and attempt.sitting.date > timezone.localdate(),
+            "is_admin": policies.is_assessment_administrator(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_cancel(request, attempt_id: int):
+    attempt = _attempt_for(request, attempt_id, check=policies.can_change_booking)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attempt_cancel(
+                attempt=attempt, actor=request.user, reason=form.cleaned_data["reason"].strip()
+            )
+        except AssessmentError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, "The booking has been cancelled")
+            return redirect("assessment:attempt_detail", attempt_id=attempt.pk)
+    return render(
+        request,
+        "assessment/attempt_cancel.html",
+        {"attempt": attempt, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_rebook(request, attempt_id: int):
+    attempt = _attempt_for(request, attempt_id, check=policies.can_change_booking)
+    form = RebookForm(
+        request.POST or None,
+        sittings=selectors.sittings_open_for_booking(exclude_pk=attempt.sitting_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attempt_rebook(
+                attempt=attempt, sitting=form.cleaned_data["sitting"], actor=request.user
+            )
+        except AssessmentError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, "The booking has been moved to the new sitting")
+            return redirect("assessment:attempt_detail", attempt_id=attempt.pk)
+    return render(
+        request,
+        "assessment/attempt_rebook.html",
+        {"attempt": attempt, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Administrators: sittings, attendance, results --------------------------------------------
+
+
+@role_required(ADMIN)
 def admin_home(request):
-    return render(request, "assessment/admin_home.html")
+    return render(
+        request,
+        "assessment/admin_home.html",
+        {
+            "page": _page(request, selectors.sittings_upcoming(), 25),
+            "past": selectors.sittings_past()[:10],
+            "pending_count": selectors.adjustments_pending().count(),
+        },
+    )
+
+
+@role_required(ADMIN)
+def sittings_past(request):
+    return render(
+        request,
+        "assessment/sittings_past.html",
+        {"page": _page(request, selectors.sittings_past())},
+    )
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def centres(request):
+    form = CentreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.centre_create(actor=request.user, **form.cleaned_data)
+        except AssessmentError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} has been added")
+            return redirect("assessment:centres")
+    return render(
+        request,
+        "assessment/centres.html",
+        {"form": form, "centres": AssessmentCentre.objects.all()},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def sitting_create(request):
+    form = SittingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sitting = services.sitting_create(
+                actor=request.user,
+                centre=form.cleaned_data["centre"],
+                on=form.cleaned_data["on"],
+                slot=form.cleaned_data["slot"],
+                capacity=form.cleaned_data["capacity"],
+            )
+        except AssessmentError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Sitting added: {sitting}")
+            return redirect("assessment:sitting_detail", sitting_id=sitting.pk)
+    return render(
+        request,
+        "assessment/form_page.html",
+        {
+            "form": form,
+            "title": "Add a sitting",
+            "back_url": reverse("assessment:admin_home"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _sitting(sitting_id: int) -> Sitting:
+    sitting = selectors.sittings_with_counts().filter(pk=sitting_id).first()
+    if sitting is None:
+        raise Http404
+    return sitting
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def sitting_detail(request, sitting_id: int):
+    sitting = _sitting(sitting_id)
+    candidates = list(selectors.sitting_attendance(sitting))
+    booked = [a for a in candidates if a.state == AttemptState.BOOKED]
+    day_reached = sitting.date <= timezone.localdate()
+    form = None
+    if day_reached and booked:
+        form = AttendanceForm(request.POST or None, attempts=booked)
+        if request.method == "POST" and form.is_valid():
+            attendance = form.attendance()
+            if not attendance:
+                form.add_error(None, "Record attendance for at least one candidate")
+            else:
+                try:
+                    services.sitting_record_attendance(
+                        sitting=sitting, attendance=attendance, actor=request.user
+                    )
+                except AssessmentError as exc:
+                    _add_service_errors(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        f"Attendance recorded for {len(attendance)} candidate"
+                        f"{'s' if len(attendance) != 1 else ''}",
+                    )
+                    return redirect("assessment:sitting_detail", sitting_id=sitting.pk)
+    elif request.method == "POST":
+        return redirect("assessment:sitting_detail", sitting_id=sitting.pk)
+    return render(
+        request,
+        "assessment/sitting_detail.html",
+        {
+            "sitting": sitting,
+            "candidates": candidates,
+            "form": form,
+            "day_reached": day_reached,
+            "latest_import": selectors.latest_import_for_sitting(sitting),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def results_upload(request, sitting_id: int):
+    sitting = _sitting(sitting_id)
+    form = ResultsUploadForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        outcome = services.test_results_import(
+            sitting=sitting,
+            records=form.records,
+            actor=request.user,
+            file_name=form.cleaned_data["csv_file"].name,
+            file_sha256=form.sha256,
+        )
+        if outcome.is_valid:
+            if outcome.recorded:
+                messages.success(
+                    request,
+                    f"Results imported: {outcome.recorded} candidate"
+                    f"{'s' if outcome.recorded != 1 else ''} recorded, "
+                    f"{outcome.unchanged} already recorded and unchanged",
+                )
+            else:
+                messages.info(
+                    request,
+                    f"Nothing changed: the results of all {outcome.unchanged} candidates in "
+                    "the file were already recorded",
+                )
+            return redirect("assessment:sitting_detail", sitting_id=sitting.pk)
+        row_errors = outcome.errors
+    return render(
+        request,
+        "assessment/results_upload.html",
+        {
+            "sitting": sitting,
+            "form": form,
+            "row_errors": row_errors[:ERRORS_SHOWN],
+            "error_count": len(row_errors),
+            "bad_lines": len({line for line, _ in row_errors}),
+        },
+        status=400 if (form.errors or row_errors) else 200,
+    )
+
+
+# --- Administrators: adjustments --------------------------------------------------------------
+
+
+@role_required(ADMIN)
+def adjustment_queue(request):
+    return render(
+        request,
+        "assessment/adjustment_queue.html",
+        {"page": _page(request, selectors.adjustments_pending())},
+    )
+
+
+def _decision_session_key(adjustment_id: int) -> str:
+    return f"assessment:decision:{adjustment_id}"
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def adjustment_decide(request, adjustment_id: int):
+    adjustment = _adjustment(adjustment_id)
+    if adjustment.decision != AdjustmentDecision.PENDING:
+        return redirect("assessment:adjustment_decided", adjustment_id=adjustment.pk)
+    key = _decision_session_key(adjustment.pk)
+    form = AdjustmentDecisionForm(request.POST or None, initial=request.session.get(key))
+    if request.method == "POST" and form.is_valid():
+        request.session[key] = {
+            "decision": form.cleaned_data["decision"],
+            "reason": form.cleaned_data["reason"].strip(),
+        }
+        return redirect("assessment:adjustment_check", adjustment_id=adjustment.pk)
+    return render(
+        request,
+        "assessment/adjustment_decide.html",
+        {"adjustment": adjustment, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _adjustment(adjustment_id: int) -> AdjustmentRequest:
+    try:
+        return selectors.adjustment_for_decision(adjustment_id)
+    except AdjustmentRequest.DoesNotExist:
+        raise Http404 from None
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def adjustment_check(request, adjustment_id: int):
+    adjustment = _adjustment(adjustment_id)
+    key = _decision_session_key(adjustment.pk)
+    answers = request.session.get(key)
+    if not answers:
+        return redirect("assessment:adjustment_decide", adjustment_id=adjustment.pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.adjustment_decide(
+                adjustment=adjustment,
+                approve=answers["decision"] == "approve",
+                reason=answers["reason"],
+                actor=request.user,
+            )
+        except AssessmentError as exc:
+            errors = exc.messages
+        else:
+            del request.session[key]
+            return redirect("assessment:adjustment_decided", adjustment_id=adjustment.pk)
+    return render(
+        request,
+        "assessment/adjustment_check.html",
+        {
+            "adjustment": adjustment,
+            "answers": answers,
+            "errors": [("", message) for message in errors],
+        },
+        status=409 if errors else 200,
+    )
+
+
+@role_required(ADMIN)
+def adjustment_decided(request, adjustment_id: int):
+    adjustment = _adjustment(adjustment_id)
+    if adjustment.decision == AdjustmentDecision.PENDING:
+        return redirect("assessment:adjustment_decide", adjustment_id=adjustment.pk)
+    return render(request, "assessment/adjustment_decided.html", {"adjustment": adjustment})
+
+
+@role_required(ADMIN)
+def adjustment_decisions(request):
+    decision = request.GET.get("decision", "")
+    if decision not in (AdjustmentDecision.APPROVED, AdjustmentDecision.DECLINED):
+        decision = ""
+    decisions = selectors.adjustment_decisions(decision or None)
+    if request.GET.get("format") == "csv":
+        return _decisions_csv(decisions)
+    return render(
+        request,
+        "assessment/adjustment_decisions.html",
+        {
+            "page": _page(request, decisions),
+            "decision": decision,
+            "query_string": f"decision={decision}" if decision else "",
+        },
+    )
+
+
+def _decisions_csv(decisions) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="adjustment-decisions.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "registration_number",
+            "local_authority",
+            "sitting_date",
+            "centre",
+            "adjustment",
+            "decision",
+            "reason",
+            "requested_at",
+            "decided_at",
+            "hours_to_decision",
+            "decided_by",
+        ]
+    )
+    for request in decisions.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                request.attempt.worker.registration_number,
+                request.attempt.worker.local_authority.name,
+                request.attempt.sitting.date.isoformat(),
+                request.attempt.sitting.centre.name,
+                request.get_kind_display(),
+                request.get_decision_display(),
+                _csv_safe(request.decision_reason),
+                timezone.localtime(request.requested_at).isoformat(timespec="minutes"),
+                timezone.localtime(request.decided_at).isoformat(timespec="minutes"),
+                round(request.time_to_decision.total_seconds() / 3600, 1),
+                request.decided_by.full_name if request.decided_by else "",
+            ]
+        )
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Stop a spreadsheet treating free text as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# --- Administrators: item bank and test forms -------------------------------------------------
+
+
+@role_required(ADMIN)
+def item_list(request):
+    level = request.GET.get("level", "")
+    status = request.GET.get("status", "active")
+    if level not in Level.values:
+        level = ""
+    if status not in ("active", "inactive", "all"):
+        status = "active"
+    items = selectors.items_filtered(level=level, status=status)
+    return render(
+        request,
+        "assessment/item_list.html",
+        {
+            "page": _page(request, items),
+            "level": level,
+            "status": status,
+            "levels": Level.choices,
+            "query_string": f"level={level}&status={status}",
+        },
+    )
+
+
+def _item_ask(form: ItemForm) -> dict:
+    return {
+        "area": form.cleaned_data["area"],
+        "scenario": form.cleaned_data["scenario"],
+        "item_format": form.cleaned_data["format"],
+        "stem": form.cleaned_data["stem"].strip(),
+        "options": form.option_texts(),
+        "correct": "".join(form.cleaned_data["correct"]),
+    }
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def item_create(request):
+    form = ItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.item_create(
+                actor=request.user, code=form.cleaned_data["code"], **_item_ask(form)
+            )
+        except AssessmentError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Question {item.code} has been added")
+            return redirect("assessment:item_detail", item_id=item.pk)
+    return render(
+        request,
+        "assessment/form_page.html",
+        {"form": form, "title": "Add a question", "back_url": reverse("assessment:item_list")},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(ADMIN)
+def item_detail(request, item_id: int):
+    item = get_object_or_404(
+        Item.objects.select_related("area__framework", "scenario", "created_by"), pk=item_id
+    )
+    versions = Item.objects.filter(code=item.code).order_by("-version")
+    return render(request, "assessment/item_detail.html", {"item": item, "versions": versions})
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def item_revise(request, item_id: int):
+    item = get_object_or_404(Item.objects.select_related("area", "scenario"), pk=item_id)
+    initial = {
+        "area": item.area_id,
+        "scenario": item.scenario_id,
+        "format": item.format,
+        "stem": item.stem,
+        "correct": list(item.correct_options),
+        **{f"option_{letter.lower()}": text for letter, text, _ in item.lettered_options()},
+    }
+    form = ItemForm(request.POST or None, initial=initial, revising=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revised = services.item_revise(actor=request.user, item=item, **_item_ask(form))
+        except AssessmentError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Question {revised.code} version {revised.version} is now in use"
+            )
+            return redirect("assessment:item_detail", item_id=revised.pk)
+    return render(
+        request,
+        "assessment/form_page.html",
+        {
+            "form": form,
+            "title": f"Edit question {item.code}",
+            "intro": "Saving makes a new version of the question. The current version is kept "
+            "for the test forms and results that use it.",
+            "back_url": reverse("assessment:item_detail", kwargs={"item_id": item.pk}),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(ADMIN)
+@require_POST
+def item_set_active(request, item_id: int):
+    item = get_object_or_404(Item, pk=item_id)
+    active = request.POST.get("active") == "1"
+    services.item_set_active(actor=request.user, item=item, active=active)
+    messages.success(
+        request,
+        f"Question {item.code} version {item.version} is "
+        + ("now in use" if active else "no longer in use"),
+    )
+    return redirect("assessment:item_detail", item_id=item.pk)
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def scenarios(request):
+    form = ScenarioForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scenario = services.scenario_create(actor=request.user, **form.cleaned_data)
+        except AssessmentError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Scenario {scenario.code} has been added")
+            return redirect("assessment:scenarios")
+    return render(
+        request,
+        "assessment/scenarios.html",
+        {"form": form, "scenarios": Scenario.objects.all()},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(ADMIN)
+def test_form_list(request):
+    return render(
+        request, "assessment/test_form_list.html", {"forms": selectors.test_forms_with_counts()}
+    )
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def test_form_create(request):
+    form = TestFormForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            test_form = services.test_form_create(
+                actor=request.user,
+                code=form.cleaned_data["code"],
+                title=form.cleaned_data["title"].strip(),
+                level=form.cleaned_data["level"],
+                scenario=form.cleaned_data["scenario"],
+                general_codes=form.general(),
+                applied_codes=form.applied(),
+                three_of_eight_scoring=form.cleaned_data["three_of_eight_scoring"],
+            )
+        except AssessmentError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Test form {test_form.code} follows the blueprint and is saved"
+            )
+            return redirect("assessment:test_form_detail", form_id=test_form.pk)
+    return render(
+        request,
+        "assessment/form_page.html",
+        {
+            "form": form,
+            "title": "Make a test form",
+            "intro": "A test form has 30 questions: 18 general questions and 12 applied to one "
+            "scenario. Every KSS area of the level must be covered; practice supervisor forms use "
+            "practitioner-level general questions. A form that breaks these rules is refused with "
+            "the reasons.",
+            "back_url": reverse("assessment:test_form_list"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def test_form_detail(request, form_id: int):
+    test_form = get_object_or_404(
+        TestForm.objects.select_related("scenario", "framework", "created_by"), pk=form_id
+    )
+    if request.method == "POST":
+        active = request.POST.get("active") == "1"
+        services.test_form_set_active(actor=request.user, form=test_form, active=active)
+        messages.success(
+            request,
+            f"Test form {test_form.code} is " + ("in use" if active else "no longer in use"),
+        )
+        return redirect("assessment:test_form_detail", form_id=test_form.pk)
+    return render(
+        request,
+        "assessment/test_form_detail.html",
+        {"test_form": test_form, "form_items": selectors.test_form_items(test_form)},
+    )
+
+
+# --- Assessors and moderators -----------------------------------------------------------------
+
+
+@role_required(*ASSESSING)
+def assessor_home(request):
+    return render(
+        request,
+        "assessment/assessor_home.html",
+        {"page": _page(request, selectors.test_results_for_assessor(request.user))},
+    )
+
+
+@role_required(*ASSESSING, ADMIN)
+def attempt_test_result(request, attempt_id: int):
+    attempt = _attempt_for(request, attempt_id, check=policies.can_view_test_results)
+    result = selectors.test_result_for_attempt(attempt)
+    if result is None:
+        raise Http404
+    level_areas = [
+        s for s in result.area_scores.all() if s.area.framework_id == attempt.framework_id
+    ]
+    other_areas = [
+        s for s in result.area_scores.all() if s.area.framework_id != attempt.framework_id
+    ]
+    return render(
+        request,
+        "assessment/test_result.html",
+        {
+            "attempt": attempt,
+            "result": result,
+            "level_areas": level_areas,
+            "other_areas": other_areas,
+            "back_url": reverse(
+                "assessment:admin_home"
+                if policies.is_assessment_administrator(request.user)
+                and not policies.is_assessor(request.user)
+                else "assessment:assessor_home"
+            ),
+        },
+    )

@@ -1,0 +1,128 @@
+"""Back office (superusers only): read-mostly views of assessment records. Workflow records
+change only through the service's own pages, so their admin is read-only."""
+
+from django.contrib import admin
+
+from naas.admin import ReadOnlyAdmin
+
+from .models import (
+    AdjustmentRequest,
+    AssessmentCentre,
+    Attempt,
+    AttemptArea,
+    Item,
+    ResultsImport,
+    Scenario,
+    Sitting,
+    TestAreaScore,
+    TestForm,
+    TestFormItem,
+    TestResult,
+)
+
+
+@admin.register(AssessmentCentre)
+class AssessmentCentreAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "is_active"]
+    list_filter = ["region", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Sitting)
+class SittingAdmin(admin.ModelAdmin):
+    list_display = ["date", "slot", "centre", "capacity"]
+    list_filter = ["slot", "centre"]
+    date_hierarchy = "date"
+    list_select_related = ["centre"]
+
+
+class AttemptAreaInline(admin.TabularInline):
+    model = AttemptArea
+    extra = 0
+    can_delete = False
+    readonly_fields = ["area"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AdjustmentInline(admin.TabularInline):
+    model = AdjustmentRequest
+    extra = 0
+    can_delete = False
+    fields = ["kind", "detail", "decision", "decision_reason", "decided_by", "decided_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(ReadOnlyAdmin):
+    list_display = ["worker", "level", "sitting", "state", "booked_at"]
+    list_filter = ["state", "level"]
+    search_fields = ["worker__registration_number", "worker__user__full_name"]
+    list_select_related = ["worker__user", "sitting__centre"]
+    inlines = [AttemptAreaInline, AdjustmentInline]
+
+
+@admin.register(AdjustmentRequest)
+class AdjustmentRequestAdmin(ReadOnlyAdmin):
+    list_display = ["attempt", "kind", "decision", "requested_at", "decided_at"]
+    list_filter = ["decision", "kind"]
+    list_select_related = ["attempt__worker__user"]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(ReadOnlyAdmin):
+    list_display = ["code", "title", "level"]
+    list_filter = ["level"]
+
+
+@admin.register(Item)
+class ItemAdmin(ReadOnlyAdmin):
+    list_display = ["code", "version", "area", "format", "scenario", "is_active"]
+    list_filter = ["format", "is_active", "area__framework__level"]
+    search_fields = ["code", "stem"]
+    list_select_related = ["area", "scenario"]
+
+
+class TestFormItemInline(admin.TabularInline):
+    model = TestFormItem
+    extra = 0
+    can_delete = False
+    readonly_fields = ["item", "section", "position"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TestForm)
+class TestFormAdmin(ReadOnlyAdmin):
+    list_display = ["code", "title", "level", "scenario", "three_of_eight_scoring", "is_active"]
+    list_filter = ["level", "is_active"]
+    inlines = [TestFormItemInline]
+
+
+@admin.register(ResultsImport)
+class ResultsImportAdmin(ReadOnlyAdmin):
+    list_display = ["sitting", "uploaded_by", "uploaded_at", "row_count", "candidates_recorded"]
+    list_select_related = ["sitting__centre", "uploaded_by"]
+
+
+class TestAreaScoreInline(admin.TabularInline):
+    model = TestAreaScore
+    extra = 0
+    can_delete = False
+    readonly_fields = ["area", "marks", "max_marks", "percent", "item_count"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TestResult)
+class TestResultAdmin(ReadOnlyAdmin):
+    list_display = ["attempt", "test_form", "raw_score", "max_score", "recorded_at"]
+    list_select_related = ["attempt__worker__user", "test_form"]
+    search_fields = ["attempt__worker__registration_number"]
+    inlines = [TestAreaScoreInline]

@@ -1,0 +1,307 @@
+"""Demo data for assessment days and the knowledge test.
+
+- Two centres (Leeds, Manchester) with sittings in each of the coming six weeks.
+- An item bank covering every area of all three KSS frameworks (general and applied questions
+  in both formats), a scenario per level, and a test form per level that follows the blueprint.
+- Two of the Leeds workers whom the endorsement demo left endorsed are booked on the first Leeds
+  sitting: one with an extra-time request waiting for a decision, one with an approved rest
+  break. The other endorsed Leeds workers are left for the LA lead (or themselves) to book.
+- A Manchester sitting held last week with three Kirklees candidates whose test results have
+  been imported, so the assessor (who is linked to Manchester, not Kirklees) sees per-area scores.
+
+Everything goes through the services, so the audit trail is real. Running the seed again
+changes nothing: items and forms are found by code, and sittings are made only on the first run.
+"""
+
+import random
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from endorsement.models import Endorsement, EndorsementState
+from endorsement.selectors import endorsements_bookable
+from naas.models import KSSFramework, Level, Region, SocialWorker
+
+from . import services
+from .models import (
+    OPTION_LETTERS,
+    AssessmentCentre,
+    Item,
+    ItemFormat,
+    Scenario,
+    Sitting,
+    Slot,
+    TestForm,
+)
+from .results_csv import ResultsRecord
+from .services import AdjustmentAsk
+
+LEEDS_CENTRE = "Leeds Assessment Centre"
+MANCHESTER_CENTRE = "Manchester Assessment Centre"
+LEVEL_PREFIX = {Level.PRACTITIONER: "P", Level.SUPERVISOR: "S", Level.LEADER: "L"}
+SCENARIOS = {
+    Level.PRACTITIONER: (
+        "The Ahmed family",
+        "Aliyah (7) and her brother Sami (3) live with their mother, who has recently separated "
+        "from a violent partner. School reports Aliyah is withdrawn and often hungry.",
+    ),
+    Level.SUPERVISOR: (
+        "A team under pressure",
+        "You supervise a team of six practitioners. Two have caseloads above the agreed limit and "
+        "one has just had a serious incident on a case.",
+    ),
+    Level.LEADER: (
+        "An improvement plan",
+        "Your authority's last inspection found inconsistent practice in assessments. You lead "
+        "the response across three teams.",
+    ),
+}
+GENERAL_STEMS = [
+    "Which of these best reflects good practice in “{area}”?",
+    "A colleague asks you about “{area}”. Which of these is the most accurate advice?",
+    "Which of these statements about “{area}” is supported by current research and law?",
+]
+APPLIED_STEMS = [
+    "In this scenario, what should you do first in relation to “{area}”?",
+    "In this scenario, which of these shows the strongest practice in “{area}”?",
+]
+
+
+def seed(accounts: dict, today: date) -> None:
+    admin = accounts["administrator"]
+    ensure_item_bank(admin)
+    forms = ensure_test_forms(admin)
+    leeds, created = _ensure_centre(admin, LEEDS_CENTRE, "Leeds Civic Hall\nLeeds\nLS1 1UR")
+    manchester, _ = _ensure_centre(
+        admin, MANCHESTER_CENTRE, "Manchester Central\nManchester\nM2 3GX", Region.NORTH_WEST
+    )
+    if not created:
+        return
+    first_leeds = _plan_sittings(admin, leeds, manchester, today)
+    _book_leeds_workers(accounts, first_leeds)
+    _past_sitting_with_results(admin, manchester, forms[Level.PRACTITIONER], today)
+
+
+def _ensure_centre(admin, name, address, region=Region.YORKSHIRE):
+    centre = AssessmentCentre.objects.filter(name=name).first()
+    if centre:
+        return centre, False
+    return services.centre_create(actor=admin, name=name, address=address, region=region), True
+
+
+def _item_options(item_format: str, area_title: str) -> list[str]:
+    count = 4 if item_format == ItemFormat.ONE_OF_FOUR else 8
+    return [
+        f"Option {letter}: an approach to {area_title.lower()[:60]}"
+        for letter in OPTION_LETTERS[:count]
+    ]
+
+
+def _ensure_item(admin, code, area, item_format, stem, scenario=None, rng=None):
+    if Item.objects.filter(code=code).exists():
+        return
+    option_count = 4 if item_format == ItemFormat.ONE_OF_FOUR else 8
+    correct_count = 1 if item_format == ItemFormat.ONE_OF_FOUR else 3
+    correct = "".join(sorted(rng.sample(OPTION_LETTERS[:option_count], correct_count)))
+    services.item_create(
+        actor=admin,
+        code=code,
+        area=area,
+        scenario=scenario,
+        item_format=item_format,
+        stem=stem.format(area=area.title),
+        options=_item_options(item_format, area.title),
+        correct=correct,
+    )
+
+
+def ensure_item_bank(admin) -> None:
+    """Three general questions per area (practitioner and leader levels: supervisor forms use
+    practitioner general questions) and two applied questions per area for every level."""
+    rng = random.Random(2019)
+    for level, prefix in LEVEL_PREFIX.items():
+        framework = KSSFramework.objects.get(level=level, is_current=True)
+        areas = list(framework.areas.order_by("number"))
+        title, text = SCENARIOS[level]
+        scenario = Scenario.objects.filter(code=f"SC-{prefix}-01").first()
+        if scenario is None:
+            scenario = services.scenario_create(
+                actor=admin, code=f"SC-{prefix}-01", title=title, text=text, level=level
+            )
+        for area in areas:
+            if level != Level.SUPERVISOR:
+                for n, stem in enumerate(GENERAL_STEMS, start=1):
+                    item_format = ItemFormat.THREE_OF_EIGHT if n == 3 else ItemFormat.ONE_OF_FOUR
+                    code = f"{prefix}-G-{area.number:02d}-{n}"
+                    _ensure_item(admin, code, area, item_format, stem, rng=rng)
+            for n, stem in enumerate(APPLIED_STEMS, start=1):
+                item_format = ItemFormat.THREE_OF_EIGHT if n == 2 else ItemFormat.ONE_OF_FOUR
+                code = f"{prefix}-A-{area.number:02d}-{n}"
+                _ensure_item(admin, code, area, item_format, stem, scenario=scenario, rng=rng)
+
+
+def _spread(codes_by_area: list[list[str]], count: int) -> list[str]:
+    """Take `count` codes round-robin across areas, so every area is covered first."""
+    chosen: list[str] = []
+    depth = 0
+    while len(chosen) < count:
+        for codes in codes_by_area:
+            if depth < len(codes) and len(chosen) < count:
+                chosen.append(codes[depth])
+        depth += 1
+    return chosen
+
+
+def _codes(prefix: str, kind: str, level: str) -> list[list[str]]:
+    framework = KSSFramework.objects.get(level=level, is_current=True)
+    per_area = []
+    for area in framework.areas.order_by("number"):
+        per_area.append(
+            list(
+                Item.objects.filter(area=area, is_active=True, code__startswith=f"{prefix}-{kind}-")
+                .order_by("code")
+                .values_list("code", flat=True)
+            )
+        )
+    return per_area
+
+
+def ensure_test_forms(admin) -> dict[str, TestForm]:
+    forms = {}
+    for level, prefix in LEVEL_PREFIX.items():
+        code = f"{prefix}-2026-A"
+        existing = TestForm.objects.filter(code=code).first()
+        if existing:
+            forms[level] = existing
+            continue
+        general_level = Level.PRACTITIONER if level == Level.SUPERVISOR else level
+        general_prefix = LEVEL_PREFIX[general_level]
+        forms[level] = services.test_form_create(
+            actor=admin,
+            code=code,
+            title=f"{Level(level).label}: knowledge test, form A",
+            level=level,
+            scenario=Scenario.objects.get(code=f"SC-{prefix}-01"),
+            general_codes=_spread(_codes(general_prefix, "G", general_level), 18),
+            applied_codes=_spread(_codes(prefix, "A", level), 12),
+            three_of_eight_scoring="exact",
+        )
+    return forms
+
+
+def _plan_sittings(admin, leeds, manchester, today) -> Sitting:
+    first = None
+    for week in range(1, 7):
+        monday = today + timedelta(days=7 * week - today.weekday())
+        for slot in Slot.values:
+            sitting = services.sitting_create(
+                actor=admin, centre=leeds, on=monday + timedelta(days=1), slot=slot, capacity=12
+            )
+            first = first or sitting
+        services.sitting_create(
+            actor=admin,
+            centre=manchester,
+            on=monday + timedelta(days=3),
+            slot=Slot.MORNING,
+            capacity=16,
+        )
+    return first
+
+
+def _book_leeds_workers(accounts, sitting) -> None:
+    admin = accounts["administrator"]
+    demo_worker = accounts["social_worker"]
+    endorsed = list(
+        endorsements_bookable()
+        .filter(worker__local_authority__name="Leeds")
+        .exclude(worker__user=demo_worker)
+        .select_related("worker__user")
+        .order_by("worker__registration_number")
+    )
+    if not endorsed:
+        endorsed = [_endorse_directly(w) for w in _leeds_workers_without_endorsements(3)]
+    if len(endorsed) >= 1:
+        services.attempt_book(
+            endorsement=endorsed[0],
+            sitting=sitting,
+            actor=endorsed[0].worker.user,
+            adjustments=[AdjustmentAsk("extra_time")],
+            adjustment_notes="I have dyslexia and usually have 25% extra time in exams.",
+        )
+    if len(endorsed) >= 2:
+        attempt = services.attempt_book(
+            endorsement=endorsed[1],
+            sitting=sitting,
+            actor=accounts["la_lead"],
+            adjustments=[AdjustmentAsk("rest_break")],
+        )
+        services.adjustment_decide(
+            adjustment=attempt.adjustments.get(),
+            approve=True,
+            reason="A 10-minute break between the knowledge test and the role plays.",
+            actor=admin,
+        )
+
+
+def _leeds_workers_without_endorsements(count: int) -> list[SocialWorker]:
+    return list(
+        SocialWorker.objects.filter(local_authority__name="Leeds", endorsements__isnull=True)
+        .exclude(registration_number="SW100")
+        .order_by("registration_number")[:count]
+    )
+
+
+def _endorse_directly(worker: SocialWorker) -> Endorsement:
+    """A past endorsement, for demo candidates whose endorsement journey is not the point."""
+    return Endorsement.objects.create(
+        worker=worker,
+        level=worker.job_level,
+        state=EndorsementState.ENDORSED,
+        supervisor=worker.supervisor,
+        consent_recorded_at=timezone.now() - timedelta(days=60),
+        signed_off_by=worker.supervisor,
+        signed_off_at=timezone.now() - timedelta(days=45),
+        endorsed_at=timezone.now() - timedelta(days=40),
+        valid_until=timezone.localdate() + timedelta(days=300),
+    )
+
+
+def _past_sitting_with_results(admin, centre, form, today) -> None:
+    """Three Kirklees candidates sat last week; their results file has been imported."""
+    workers = list(
+        SocialWorker.objects.filter(
+            local_authority__name="Kirklees", endorsements__isnull=True, job_level=form.level
+        ).order_by("registration_number")[:3]
+    )
+    if not workers:
+        return
+    # Planned and booked while it was still to come, then the day passed.
+    sitting = services.sitting_create(
+        actor=admin, centre=centre, on=today + timedelta(days=1), slot=Slot.LATE_MORNING, capacity=8
+    )
+    attempts = [
+        services.attempt_book(endorsement=_endorse_directly(w), sitting=sitting, actor=w.user)
+        for w in workers
+    ]
+    Sitting.objects.filter(pk=sitting.pk).update(date=today - timedelta(days=7))
+    sitting.refresh_from_db()
+    rng = random.Random(2020)
+    records = []
+    line = 1
+    items = [link.item for link in form.form_items.select_related("item").order_by("position")]
+    for attempt, accuracy in zip(attempts, (0.9, 0.7, 0.5), strict=False):
+        for item in items:
+            line += 1
+            if rng.random() < accuracy:
+                chosen = item.correct_options
+            else:
+                pool = OPTION_LETTERS[: item.option_count]
+                chosen = "".join(sorted(rng.sample(pool, len(item.correct_options))))
+            records.append(
+                ResultsRecord(
+                    line, attempt.worker.registration_number, form.code, item.code, chosen
+                )
+            )
+    services.test_results_import(
+        sitting=sitting, records=records, actor=admin, file_name="demo-results.csv"
+    )

@@ -1,0 +1,58 @@
+"""Small display helpers for assessment pages: GOV.UK tag colours for states."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+ATTEMPT_TAG_COLOURS = {
+    "booked": "govuk-tag--blue",
+    "sat": "govuk-tag--light-blue",
+    "scored": "govuk-tag--purple",
+    "moderated": "govuk-tag--purple",
+    "outcome_published": "govuk-tag--green",
+    "cancelled": "govuk-tag--grey",
+    "no_show": "govuk-tag--red",
+    "under_review": "govuk-tag--yellow",
+}
+DECISION_TAG_COLOURS = {
+    "pending": "govuk-tag--yellow",
+    "approved": "govuk-tag--green",
+    "declined": "govuk-tag--red",
+}
+
+
+@register.simple_tag
+def attempt_tag(attempt):
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>',
+        ATTEMPT_TAG_COLOURS.get(attempt.state, ""),
+        attempt.get_state_display(),
+    )
+
+
+@register.simple_tag
+def decision_tag(adjustment):
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>',
+        DECISION_TAG_COLOURS.get(adjustment.decision, ""),
+        adjustment.get_decision_display(),
+    )
+
+
+@register.filter
+def long_date(value):
+    """Like "Tuesday 9 December 2026"."""
+    if not value:
+        return ""
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+@register.filter
+def duration_hours(delta):
+    if delta is None:
+        return ""
+    hours = delta.total_seconds() / 3600
+    if hours < 48:
+        return f"{hours:.1f} hours"
+    return f"{hours / 24:.1f} days"

@@ -1,0 +1,60 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from assessment import selectors
+from assessment.blueprint import blueprint_problems
+from assessment.models import (
+    AdjustmentDecision,
+    AdjustmentRequest,
+    Attempt,
+    AttemptState,
+    FormSection,
+    Item,
+    Sitting,
+    TestForm,
+    TestResult,
+)
+from naas.models import KSSArea, Level, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_demo", stdout=StringIO())
+
+
+def test_item_bank_covers_every_area_of_all_three_frameworks(seeded):
+    covered = set(Item.objects.filter(is_active=True).values_list("area_id", flat=True))
+    assert covered >= set(
+        KSSArea.objects.filter(framework__is_current=True).values_list("pk", flat=True)
+    )
+    assert (
+        Item.objects.filter(format="3of8").exists() and Item.objects.filter(format="1of4").exists()
+    )
+
+
+@pytest.mark.parametrize("level", Level.values)
+def test_each_level_has_a_form_that_follows_the_blueprint(seeded, level):
+    form = TestForm.objects.get(level=level, is_active=True)
+    links = list(form.form_items.select_related("item__area__framework", "item__scenario"))
+    general = [link.item for link in links if link.section == FormSection.GENERAL]
+    applied = [link.item for link in links if link.section == FormSection.APPLIED]
+    assert (
+        blueprint_problems(level=level, scenario=form.scenario, general=general, applied=applied)
+        == []
+    )
+
+
+def test_sittings_bookings_and_results_are_ready_to_explore(seeded):
+    today = timezone.localdate()
+    assert Sitting.objects.filter(date__gt=today).count() >= 12
+    assert AdjustmentRequest.objects.filter(decision=AdjustmentDecision.PENDING).exists()
+    assert AdjustmentRequest.objects.filter(decision=AdjustmentDecision.APPROVED).exists()
+    assert Attempt.objects.filter(state=AttemptState.BOOKED).count() >= 2
+    assert TestResult.objects.count() == 3
+    assessor = User.objects.get(email="assessor@demo.naas.test")
+    assert selectors.test_results_for_assessor(assessor).count() == 3
