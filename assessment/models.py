@@ -536,3 +536,198 @@ class TestAreaScore(models.Model):
 
     def __str__(self):
         return f"Area {self.area_id}: {self.marks}/{self.max_marks}"
+
+
+# --- Simulated practice, moderation and outcomes (issue 5) ---------------------------------
+
+
+class PracticeTask(models.TextChoices):
+    """The four observed tasks of the simulated practice; each area is marked on each."""
+
+    ROLE_PLAY_1 = "role_play_1", "Role play 1"
+    ROLE_PLAY_2 = "role_play_2", "Role play 2"
+    REFLECTIVE = "reflective", "Reflective task"
+    WRITTEN = "written", "Written task"
+
+
+class MarkerRole(models.TextChoices):
+    FIRST = "first", "First marker"
+    SECOND = "second", "Second marker"
+    MODERATOR = "moderator", "Moderator"
+    REVIEWER = "reviewer", "Reviewer"
+
+
+class Allocation(models.Model):
+    """An assessor given a part in marking one attempt. Never someone linked to the
+    candidate's LA, and never the same person twice on one attempt."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="allocations")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations"
+    )
+    role = models.CharField(max_length=20, choices=MarkerRole.choices)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["attempt", "allocated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "role"],
+                condition=Q(active=True),
+                name="one_active_allocation_per_role",
+            ),
+            models.UniqueConstraint(
+                fields=["attempt", "assessor"],
+                condition=Q(active=True),
+                name="one_part_per_assessor",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Attempt {self.attempt_id}: {self.get_role_display()}"
+
+
+MARK_MIN, MARK_MAX = 1, 4
+MARK_RUBRIC = {
+    1: "Not demonstrated",
+    2: "Partly demonstrated",
+    3: "Demonstrated",
+    4: "Strongly demonstrated",
+}
+
+
+def _mark_field(label):
+    return models.PositiveSmallIntegerField(
+        label, validators=[MinValueValidator(MARK_MIN), MaxValueValidator(MARK_MAX)]
+    )
+
+
+class AreaMark(models.Model):
+    """One marker's marks for one KSS area on each of the four tasks, with the evidence."""
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="marks")
+    area = models.ForeignKey(KSSArea, on_delete=models.PROTECT, related_name="+")
+    role_play_1 = _mark_field("role play 1")
+    role_play_2 = _mark_field("role play 2")
+    reflective = _mark_field("reflective task")
+    written = _mark_field("written task")
+    evidence_note = models.TextField(max_length=2000)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    TASK_FIELDS = ("role_play_1", "role_play_2", "reflective", "written")
+
+    class Meta:
+        ordering = ["allocation", "area__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["allocation", "area"], name="one_mark_per_area"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": MARK_MIN, f"{name}__lte": MARK_MAX}),
+                    name=f"areamark_{name}_1_to_4",
+                )
+                for name in ("role_play_1", "role_play_2", "reflective", "written")
+            ),
+        ]
+
+    def __str__(self):
+        return f"Allocation {self.allocation_id}: area {self.area_id}"
+
+    def task_marks(self) -> list[int]:
+        return [getattr(self, name) for name in self.TASK_FIELDS]
+
+
+class OutcomeRuleSet(models.Model):
+    """A version of the rule that turns evidence into outcomes for one KSS framework. Never
+    edited once made: a change is a new version, and every outcome keeps the one it used."""
+
+    framework = models.ForeignKey(KSSFramework, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveSmallIntegerField()
+    parameters = models.JSONField(help_text="assessment.outcome_rules.RuleParameters as JSON")
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["framework", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "version"], name="unique_rule_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.framework} rules v{self.version}"
+
+
+class OutcomeResult(models.TextChoices):
+    """The values match assessment.outcome_rules.Result."""
+
+    MET = "met", "Met"
+    PARTIALLY_MET = "partially_met", "Partially met"
+    NOT_MET = "not_met", "Not met"
+
+
+class Outcome(models.Model):
+    """One version of an attempt's outcome. A review that overturns it makes a new version;
+    the old one stays, superseded. A fast-track retake's outcome merges the parent's met
+    areas (carried forward) with the retaken ones."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="outcomes")
+    version = models.PositiveSmallIntegerField(default=1)
+    rule_set = models.ForeignKey(OutcomeRuleSet, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(max_length=20, choices=OutcomeResult.choices)
+    reference = models.CharField(max_length=30, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "version"], name="unique_outcome_version"),
+            models.UniqueConstraint(
+                fields=["attempt"],
+                condition=Q(superseded_at__isnull=True),
+                name="one_current_outcome_per_attempt",
+            ),
+        ]
+        indexes = [models.Index(fields=["published_at"])]
+
+    def __str__(self):
+        return f"{self.reference} v{self.version}: {self.get_result_display()}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class AreaOutcome(models.Model):
+    """The result for one KSS area of an outcome, with the evidence that produced it."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="area_outcomes")
+    area = models.ForeignKey(KSSArea, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(max_length=20, choices=OutcomeResult.choices)
+    observation_mean = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    knowledge_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    explanation = models.TextField(blank=True)
+    carried_forward = models.BooleanField(
+        default=False, help_text="Met at the earlier attempt and not retaken"
+    )
+
+    class Meta:
+        ordering = ["outcome", "area__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "area"], name="one_result_per_area"),
+        ]
+
+    def __str__(self):
+        return f"{self.outcome_id}: area {self.area_id} {self.result}"

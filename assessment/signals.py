@@ -1,0 +1,28 @@
+"""How assessment tells later apps about outcomes without importing them.
+
+- `outcome_published` is sent after the transaction that published an outcome commits, with
+  `outcome_id`. The feedback app listens to make the letter (and accreditation record).
+- `pre_publish_checks` holds callables `check(outcome) -> list[str]` that later apps register
+  in their AppConfig.ready(); publishing is refused with their messages (for example, feedback
+  missing for an area that was not met).
+"""
+
+from collections.abc import Callable
+
+from django.dispatch import Signal
+
+outcome_published = Signal()
+
+pre_publish_checks: list[Callable] = []
+
+
+def register_pre_publish_check(check: Callable) -> None:
+    if check not in pre_publish_checks:
+        pre_publish_checks.append(check)
+
+
+def publication_problems(outcome) -> list[str]:
+    problems: list[str] = []
+    for check in pre_publish_checks:
+        problems.extend(check(outcome))
+    return problems
