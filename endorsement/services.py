@@ -115,16 +115,36 @@ def _move(
         locked.save()
     except ConcurrentTransition as exc:  # only if a row lock was bypassed
         raise EndorsementChanged() from exc
-    audit_event_record(
+    _audit(
+        locked,
         actor=actor,
-        subject=locked,
         action=action,
         from_state=from_state,
         to_state=locked.state,
         reason=reason,
-        detail={"level": locked.level, "version": locked.version},
     )
     return locked
+
+
+def _stamp(locked: Endorsement, *, actor, action: str, **fields) -> Endorsement:
+    """Set fields the state machine does not own (consent, use by a booking) on a locked row,
+    moving its version on so pages showing the old one are refused; save and audit it."""
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save(update_fields=[*fields, "version", "updated_at"])
+    _audit(locked, actor=actor, action=action)
+    return locked
+
+
+def _audit(endorsement: Endorsement, *, actor, action: str, **event) -> None:
+    audit_event_record(
+        actor=actor,
+        subject=endorsement,
+        action=action,
+        detail={"level": endorsement.level, "version": endorsement.version},
+        **event,
+    )
 
 
 def _notify_on_commit(endorsement: Endorsement, event: str) -> None:
@@ -140,6 +160,12 @@ def _check_text(text: str, *, limit: int, what: str, required: bool = True) -> s
     if len(text) > limit:
         raise EndorsementError(f"{what[0].upper()}{what[1:]} must be {limit} characters or fewer")
     return text
+
+
+def _check_eligible(locked: Endorsement, *, signer: User | None, today: date) -> None:
+    problems = endorsement_problems(locked, signer=signer, today=today)
+    if problems:
+        raise EndorsementNotEligible(problems)
 
 
 def _check_not_future(day: date, *, what: str, today: date) -> None:
@@ -172,13 +198,7 @@ def endorsement_start(*, worker: SocialWorker, level: str, actor: User) -> Endor
         raise EndorsementChanged(
             f"{worker.full_name} already has an open endorsement at this level: reload the page"
         ) from exc
-    audit_event_record(
-        actor=actor,
-        subject=endorsement,
-        action="endorsement.started",
-        to_state=endorsement.state,
-        detail={"level": level, "version": endorsement.version},
-    )
+    _audit(endorsement, actor=actor, action="endorsement.started", to_state=endorsement.state)
     return endorsement
 
 
@@ -197,16 +217,12 @@ def endorsement_record_consent(
         )
     if locked.has_consent:
         raise EndorsementError("Your consent is already recorded")
-    locked.consent_recorded_at = timezone.now()
-    locked.version += 1
-    locked.save(update_fields=["consent_recorded_at", "version", "updated_at"])
-    audit_event_record(
+    return _stamp(
+        locked,
         actor=actor,
-        subject=locked,
         action="endorsement.consent_recorded",
-        detail={"level": locked.level, "version": locked.version},
+        consent_recorded_at=timezone.now(),
     )
-    return locked
 
 
 @transaction.atomic
@@ -231,9 +247,7 @@ def endorsement_sign_off(
         raise EndorsementError(
             f"Only a draft can be signed off: it is {locked.get_state_display().lower()}"
         )
-    problems = endorsement_problems(locked, signer=actor, today=today)
-    if problems:
-        raise EndorsementNotEligible(problems)
+    _check_eligible(locked, signer=actor, today=today)
     _move(
         locked,
         "sign_off",
@@ -292,9 +306,7 @@ def endorsement_confirm(
             "Only a sign-off can be confirmed: this endorsement is "
             f"{locked.get_state_display().lower()}"
         )
-    problems = endorsement_problems(locked, signer=None, today=today)
-    if problems:
-        raise EndorsementNotEligible(problems)
+    _check_eligible(locked, signer=None, today=today)
     _move(
         locked,
         "confirm",
@@ -406,16 +418,7 @@ def endorsement_record_use(*, endorsement: Endorsement, actor) -> Endorsement:
         raise EndorsementError("The worker's endorsement has lapsed")
     if locked.used_at is not None:
         raise EndorsementError("The endorsement is already in use for a booking")
-    locked.used_at = timezone.now()
-    locked.version += 1
-    locked.save(update_fields=["used_at", "version", "updated_at"])
-    audit_event_record(
-        actor=actor,
-        subject=locked,
-        action="endorsement.used",
-        detail={"level": locked.level, "version": locked.version},
-    )
-    return locked
+    return _stamp(locked, actor=actor, action="endorsement.used", used_at=timezone.now())
 
 
 @transaction.atomic
@@ -424,16 +427,7 @@ def endorsement_release_use(*, endorsement: Endorsement, actor) -> Endorsement:
     locked = _lock(endorsement, None)
     if locked.used_at is None:
         return locked
-    locked.used_at = None
-    locked.version += 1
-    locked.save(update_fields=["used_at", "version", "updated_at"])
-    audit_event_record(
-        actor=actor,
-        subject=locked,
-        action="endorsement.released",
-        detail={"level": locked.level, "version": locked.version},
-    )
-    return locked
+    return _stamp(locked, actor=actor, action="endorsement.released", used_at=None)
 
 
 # --- Evidence -----------------------------------------------------------------------------------

@@ -4,6 +4,17 @@ from . import views
 
 app_name = "endorsement"
 
+
+def _form_check_done(route: str, name: str) -> list:
+    """A consequential action's three pages (form, check your answers, confirmation), named
+    `<name>`, `<name>_check` and `<name>_done` as views.PendingAnswers expects."""
+    return [
+        path(route, getattr(views, name), name=name),
+        path(f"{route}check/", getattr(views, f"{name}_check"), name=f"{name}_check"),
+        path(f"{route}done/", getattr(views, f"{name}_done"), name=f"{name}_done"),
+    ]
+
+
 # Every page sits under its role's start page, so the service navigation stays on its section.
 urlpatterns = [
     # Supervisors
@@ -21,37 +32,13 @@ urlpatterns = [
         views.feedback_considered,
         name="feedback_considered",
     ),
-    path("supervisees/endorsements/<int:pk>/sign-off/", views.sign_off, name="sign_off"),
-    path(
-        "supervisees/endorsements/<int:pk>/sign-off/check/",
-        views.sign_off_check,
-        name="sign_off_check",
-    ),
-    path(
-        "supervisees/endorsements/<int:pk>/sign-off/done/",
-        views.sign_off_done,
-        name="sign_off_done",
-    ),
-    path("supervisees/endorsements/<int:pk>/decline/", views.decline, name="decline"),
-    path(
-        "supervisees/endorsements/<int:pk>/decline/check/",
-        views.decline_check,
-        name="decline_check",
-    ),
-    path(
-        "supervisees/endorsements/<int:pk>/decline/done/",
-        views.decline_done,
-        name="decline_done",
-    ),
+    *_form_check_done("supervisees/endorsements/<int:pk>/sign-off/", "sign_off"),
+    *_form_check_done("supervisees/endorsements/<int:pk>/decline/", "decline"),
     # LA leads
     path("to-confirm/", views.confirmation_queue, name="confirmation_queue"),
-    path("to-confirm/<int:pk>/", views.decision, name="decision"),
-    path("to-confirm/<int:pk>/check/", views.decision_check, name="decision_check"),
-    path("to-confirm/<int:pk>/done/", views.decision_done, name="decision_done"),
+    *_form_check_done("to-confirm/<int:pk>/", "decision"),
     # The worker
     path("mine/", views.my_endorsement, name="my_endorsement"),
     path("mine/<int:pk>/consent/", views.consent, name="consent"),
-    path("mine/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
-    path("mine/<int:pk>/withdraw/check/", views.withdraw_check, name="withdraw_check"),
-    path("mine/<int:pk>/withdraw/done/", views.withdraw_done, name="withdraw_done"),
+    *_form_check_done("mine/<int:pk>/withdraw/", "withdraw"),
 ]

@@ -47,13 +47,17 @@ GET_POST = ["GET", "POST"]
 # --- Shared helpers -----------------------------------------------------------------------------
 
 
-def _endorsement_or_404(pk: int) -> Endorsement:
-    return get_object_or_404(
+def _endorsement_or_404(request, pk: int, may_act) -> Endorsement:
+    """The endorsement, if the policy `may_act(user, endorsement)` allows it."""
+    endorsement = get_object_or_404(
         Endorsement.objects.select_related(
             "worker__user", "worker__local_authority", "supervisor", "signed_off_by"
         ),
         pk=pk,
     )
+    if not may_act(request.user, endorsement):
+        raise Http404
+    return endorsement
 
 
 def _supervisee_or_404(request, worker_id: int) -> SocialWorker:
@@ -65,32 +69,27 @@ def _supervisee_or_404(request, worker_id: int) -> SocialWorker:
     return worker
 
 
-def _supervised_endorsement_or_404(request, pk: int) -> Endorsement:
-    endorsement = _endorsement_or_404(pk)
-    if not can_act_as_supervisor(request.user, endorsement):
-        raise Http404
-    return endorsement
+@dataclass(frozen=True)
+class Link:
+    """Where a page sends the user on: its address and the words of the link."""
+
+    url: str
+    label: str
 
 
-def _led_endorsement_or_404(request, pk: int) -> Endorsement:
-    endorsement = _endorsement_or_404(pk)
-    if not can_confirm(request.user, endorsement):
-        raise Http404
-    return endorsement
+def _back_to_worker(worker: SocialWorker) -> Link:
+    return Link(reverse("endorsement:supervisee", args=[worker.pk]), f"Back to {worker.full_name}")
 
 
-def _own_endorsement_or_404(request, pk: int) -> Endorsement:
-    endorsement = _endorsement_or_404(pk)
-    if not is_own_endorsement(request.user, endorsement):
-        raise Http404
-    return endorsement
+def _back_to_queue() -> Link:
+    return Link(reverse("endorsement:confirmation_queue"), "Back to endorsements to confirm")
 
 
-def _stash_key(flow: str, pk: int) -> str:
-    return f"endorsement.{flow}.{pk}"
+def _back_to_my_page() -> Link:
+    return Link(reverse("endorsement:my_endorsement"), "Back to your accreditation")
 
 
-def _refused(request, exc: EndorsementError, *, back_url: str, back_label: str):
+def _refused(request, exc: EndorsementError, back: Link):
     """A refusal page: 409 when the endorsement changed under the user, 400 otherwise."""
     changed = isinstance(exc, EndorsementChanged)
     return render(
@@ -100,14 +99,14 @@ def _refused(request, exc: EndorsementError, *, back_url: str, back_label: str):
             "heading": "This endorsement has changed" if changed else "This cannot be done",
             "message": str(exc),
             "problems": getattr(exc, "problems", []),
-            "back_url": back_url,
-            "back_label": back_label,
+            "back_url": back.url,
+            "back_label": back.label,
         },
         status=409 if changed else 400,
     )
 
 
-def _already_sent(request, *, back_url: str, back_label: str):
+def _already_sent(request, back: Link):
     """A check page posted with nothing waiting: sent twice, or opened in another tab."""
     return _refused(
         request,
@@ -115,8 +114,7 @@ def _already_sent(request, *, back_url: str, back_label: str):
             "This has already been sent, or the page is out of date. Reload the page to see "
             "the latest version: nothing has been changed."
         ),
-        back_url=back_url,
-        back_label=back_label,
+        back,
     )
 
 
@@ -124,6 +122,87 @@ def _not_in_state(endorsement: Endorsement, what: str) -> EndorsementError:
     return EndorsementError(
         f"{what}: this endorsement is {endorsement.get_state_display().lower()}"
     )
+
+
+def _form_page(request, form, context: dict, template: str = "endorsement/form_page.html"):
+    """A form page: 400 while the form shows errors, so a failed send is never a 200."""
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+
+
+def _reason_check_page(request, endorsement: Endorsement, **context):
+    """Check your answers before an action, each row (label, value, change URL or None)."""
+    return render(request, "endorsement/reason_check.html", {"endorsement": endorsement, **context})
+
+
+def _done_page(request, *, title: str, panel: str, body: list[str], next_link: Link):
+    return render(
+        request,
+        "endorsement/done.html",
+        {
+            "title": title,
+            "panel": panel,
+            "body": body,
+            "next_url": next_link.url,
+            "next_label": next_link.label,
+        },
+    )
+
+
+class PendingAnswers:
+    """A consequential action's answers, waiting in the session between its form page and its
+    check your answers page, with the version of the endorsement the form was shown against.
+
+    `flow` names the session key and the form's URL; its check and done pages are
+    `<flow>_check` and `<flow>_done`.
+    """
+
+    def __init__(self, request, flow: str, pk: int):
+        self.request = request
+        self.flow = flow
+        self.pk = pk
+        self.key = f"endorsement.{flow}.{pk}"
+
+    def initial(self, endorsement: Endorsement, **defaults) -> dict:
+        """The form's first values: what was sent before, when the user comes back to change
+        it, else the defaults, with the version the form is now shown against."""
+        stashed = self.request.session.get(self.key, {})
+        return {
+            "version": stashed.get("version", endorsement.version),
+            **{name: stashed.get(name, default) for name, default in defaults.items()},
+        }
+
+    def keep_and_check(self, cleaned_data: dict, *names: str):
+        """Stash the valid form's answers and go on to check them."""
+        self.request.session[self.key] = {name: cleaned_data[name] for name in ("version", *names)}
+        return redirect(f"endorsement:{self.flow}_check", pk=self.pk)
+
+    def check_then_act(self, endorsement: Endorsement, *, service, show, back: Link):
+        """GET shows the answers with `show(request, endorsement, answers)`; POST sends them
+        once to `service`, which refuses if the endorsement has moved on. The answers are
+        dropped either way, so a second POST (a double click) finds nothing and changes
+        nothing."""
+        request = self.request
+        stashed = request.session.get(self.key)
+        if not stashed:
+            if request.method == "POST":
+                return _already_sent(request, back)
+            return redirect(f"endorsement:{self.flow}", pk=self.pk)
+        if request.method != "POST":
+            return show(request, endorsement, stashed)
+        answers = {name: value for name, value in stashed.items() if name != "version"}
+        try:
+            service(
+                endorsement=endorsement,
+                actor=request.user,
+                expected_version=stashed["version"],
+                **answers,
+            )
+        except EndorsementError as exc:
+            response = _refused(request, exc, back)
+        else:
+            response = redirect(f"endorsement:{self.flow}_done", pk=self.pk)
+        request.session.pop(self.key, None)
+        return response
 
 
 def _long_date(day) -> str:
@@ -298,14 +377,11 @@ def supervisee(request, worker_id: int):
 @require_http_methods(GET_POST)
 def start(request, worker_id: int):
     worker = _supervisee_or_404(request, worker_id)
-    back = reverse("endorsement:supervisee", args=[worker.pk])
+    back = _back_to_worker(worker)
     existing = selectors.open_endorsement_of(worker)
     if existing is not None and existing.level == worker.job_level:
         return _refused(
-            request,
-            EndorsementError(f"{worker.full_name} already has an open endorsement"),
-            back_url=back,
-            back_label=f"Back to {worker.full_name}",
+            request, EndorsementError(f"{worker.full_name} already has an open endorsement"), back
         )
     form = StartEndorsementForm(request.POST or None, worker=worker)
     if request.method == "POST" and form.is_valid():
@@ -314,7 +390,7 @@ def start(request, worker_id: int):
                 worker=worker, level=form.cleaned_data["level"], actor=request.user
             )
         except EndorsementChanged as exc:
-            return _refused(request, exc, back_url=back, back_label=f"Back to {worker.full_name}")
+            return _refused(request, exc, back)
         except EndorsementError as exc:
             form.add_error("level", str(exc))
         else:
@@ -323,18 +399,16 @@ def start(request, worker_id: int):
                 f"Endorsement started. {worker.full_name} now needs to give their consent on "
                 "their accreditation page.",
             )
-            return redirect(back)
-    return render(
+            return redirect(back.url)
+    return _form_page(
         request,
-        "endorsement/form_page.html",
+        form,
         {
-            "form": form,
             "worker": worker,
             "caption": worker.full_name,
             "heading": "Start a practice endorsement",
-            "back_url": back,
+            "back_url": back.url,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -359,11 +433,10 @@ def supervision_new(request, worker_id: int):
         else:
             messages.success(request, "Supervision session recorded")
             return redirect(back)
-    return render(
+    return _form_page(
         request,
-        "endorsement/form_page.html",
+        form,
         {
-            "form": form,
             "worker": worker,
             "caption": worker.full_name,
             "heading": "Record a reflective supervision session",
@@ -371,7 +444,6 @@ def supervision_new(request, worker_id: int):
             "skills statement. Choose a readiness view for each area you discussed.",
             "back_url": back,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -397,17 +469,15 @@ def feedback_new(request, worker_id: int):
                 request, "Feedback recorded. Mark it as considered once you have discussed it."
             )
             return redirect(back)
-    return render(
+    return _form_page(
         request,
-        "endorsement/form_page.html",
+        form,
         {
-            "form": form,
             "worker": worker,
             "caption": worker.full_name,
             "heading": "Record service-user feedback",
             "back_url": back,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -416,7 +486,7 @@ def feedback_new(request, worker_id: int):
 def feedback_considered(request, worker_id: int, feedback_id: int):
     worker = _supervisee_or_404(request, worker_id)
     feedback = get_object_or_404(ServiceUserFeedback, pk=feedback_id, worker=worker)
-    back = reverse("endorsement:supervisee", args=[worker.pk])
+    back = _back_to_worker(worker)
     if feedback.considered_on is not None:
         return _refused(
             request,
@@ -424,8 +494,7 @@ def feedback_considered(request, worker_id: int, feedback_id: int):
                 f"This feedback was already marked as considered on "
                 f"{feedback.considered_on:%-d %B %Y}"
             ),
-            back_url=back,
-            back_label=f"Back to {worker.full_name}",
+            back,
         )
     form = ConsideredForm(request.POST or None, received_on=feedback.received_on)
     if request.method == "POST" and form.is_valid():
@@ -436,24 +505,22 @@ def feedback_considered(request, worker_id: int, feedback_id: int):
                 considered_on=form.cleaned_data["considered_on"],
             )
         except EndorsementChanged as exc:
-            return _refused(request, exc, back_url=back, back_label=f"Back to {worker.full_name}")
+            return _refused(request, exc, back)
         except EndorsementError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Feedback marked as considered")
-            return redirect(back)
-    return render(
+            return redirect(back.url)
+    return _form_page(
         request,
-        "endorsement/form_page.html",
+        form,
         {
-            "form": form,
             "worker": worker,
             "caption": worker.full_name,
             "heading": "Mark feedback as considered",
             "feedback": feedback,
-            "back_url": back,
+            "back_url": back.url,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -463,81 +530,40 @@ def feedback_considered(request, worker_id: int, feedback_id: int):
 @role_required(Role.SUPERVISOR)
 @require_http_methods(GET_POST)
 def sign_off(request, pk: int):
-    endorsement = _supervised_endorsement_or_404(request, pk)
+    endorsement = _endorsement_or_404(request, pk, can_act_as_supervisor)
     worker = endorsement.worker
-    back = reverse("endorsement:supervisee", args=[worker.pk])
-    back_label = f"Back to {worker.full_name}"
+    back = _back_to_worker(worker)
     if endorsement.state != EndorsementState.DRAFT:
-        return _refused(
-            request,
-            _not_in_state(endorsement, "Only a draft can be signed off"),
-            back_url=back,
-            back_label=back_label,
-        )
+        return _refused(request, _not_in_state(endorsement, "Only a draft can be signed off"), back)
     problems = selectors.endorsement_problems(
         endorsement, signer=request.user, today=timezone.localdate()
     )
     if problems:
-        return _refused(
-            request, EndorsementNotEligible(problems), back_url=back, back_label=back_label
-        )
-    key = _stash_key("sign_off", pk)
-    stashed = request.session.get(key, {})
+        return _refused(request, EndorsementNotEligible(problems), back)
+    answers = PendingAnswers(request, "sign_off", pk)
     form = SignOffForm(
         request.POST or None,
-        initial={
-            "version": stashed.get("version", endorsement.version),
-            "statement": stashed.get("statement", ""),
-        },
+        initial=answers.initial(endorsement, statement=""),
         worker_name=worker.full_name,
     )
     if request.method == "POST" and form.is_valid():
-        request.session[key] = {
-            "version": form.cleaned_data["version"],
-            "statement": form.cleaned_data["statement"],
-        }
-        return redirect("endorsement:sign_off_check", pk=pk)
-    return render(
+        return answers.keep_and_check(form.cleaned_data, "statement")
+    return _form_page(
         request,
-        "endorsement/form_page.html",
+        form,
         {
-            "form": form,
             "worker": worker,
             "caption": f"{worker.full_name} – {endorsement.get_level_display()}",
             "heading": "Sign off for assessment",
             "intro": "Every eligibility check has passed. Your sign-off goes to your LA lead "
             "to confirm for the employer.",
-            "back_url": back,
+            "back_url": back.url,
         },
-        status=400 if form.errors else 200,
     )
 
 
-@role_required(Role.SUPERVISOR)
-@require_http_methods(GET_POST)
-def sign_off_check(request, pk: int):
-    endorsement = _supervised_endorsement_or_404(request, pk)
+def _sign_off_check_page(request, endorsement: Endorsement, answers: dict):
     worker = endorsement.worker
-    key = _stash_key("sign_off", pk)
-    stashed = request.session.get(key)
-    back = reverse("endorsement:supervisee", args=[worker.pk])
-    if not stashed:
-        if request.method == "POST":
-            return _already_sent(request, back_url=back, back_label=f"Back to {worker.full_name}")
-        return redirect("endorsement:sign_off", pk=pk)
-    if request.method == "POST":
-        try:
-            services.endorsement_sign_off(
-                endorsement=endorsement,
-                actor=request.user,
-                statement=stashed["statement"],
-                expected_version=stashed["version"],
-            )
-        except EndorsementError as exc:
-            request.session.pop(key, None)
-            return _refused(request, exc, back_url=back, back_label=f"Back to {worker.full_name}")
-        request.session.pop(key, None)
-        return redirect("endorsement:sign_off_done", pk=pk)
     today = timezone.localdate()
     return render(
         request,
@@ -545,7 +571,7 @@ def sign_off_check(request, pk: int):
         {
             "endorsement": endorsement,
             "worker": worker,
-            "statement": stashed["statement"],
+            "statement": answers["statement"],
             "evidence": selectors.worker_evidence(worker, today=today),
             **_worker_facts(worker, today),
         },
@@ -553,23 +579,32 @@ def sign_off_check(request, pk: int):
 
 
 @role_required(Role.SUPERVISOR)
+@require_http_methods(GET_POST)
+def sign_off_check(request, pk: int):
+    endorsement = _endorsement_or_404(request, pk, can_act_as_supervisor)
+    return PendingAnswers(request, "sign_off", pk).check_then_act(
+        endorsement,
+        service=services.endorsement_sign_off,
+        show=_sign_off_check_page,
+        back=_back_to_worker(endorsement.worker),
+    )
+
+
+@role_required(Role.SUPERVISOR)
 def sign_off_done(request, pk: int):
-    endorsement = _supervised_endorsement_or_404(request, pk)
+    endorsement = _endorsement_or_404(request, pk, can_act_as_supervisor)
     if endorsement.state not in (EndorsementState.SIGNED_OFF, EndorsementState.ENDORSED):
         return redirect("endorsement:supervisee", worker_id=endorsement.worker_id)
-    return render(
+    name = endorsement.worker.full_name
+    return _done_page(
         request,
-        "endorsement/done.html",
-        {
-            "title": "Sign-off sent",
-            "panel": f"{endorsement.worker.full_name} has been signed off",
-            "body": [
-                "Your LA lead will now confirm the endorsement for the employer.",
-                f"We have emailed {endorsement.worker.full_name} and your LA lead.",
-            ],
-            "next_url": reverse("endorsement:supervisees"),
-            "next_label": "Back to your supervisees",
-        },
+        title="Sign-off sent",
+        panel=f"{name} has been signed off",
+        body=[
+            "Your LA lead will now confirm the endorsement for the employer.",
+            f"We have emailed {name} and your LA lead.",
+        ],
+        next_link=Link(reverse("endorsement:supervisees"), "Back to your supervisees"),
     )
 
 
@@ -579,109 +614,80 @@ def sign_off_done(request, pk: int):
 @role_required(Role.SUPERVISOR)
 @require_http_methods(GET_POST)
 def decline(request, pk: int):
-    endorsement = _supervised_endorsement_or_404(request, pk)
+    endorsement = _endorsement_or_404(request, pk, can_act_as_supervisor)
     worker = endorsement.worker
-    back = reverse("endorsement:supervisee", args=[worker.pk])
+    back = _back_to_worker(worker)
     if endorsement.state != EndorsementState.DRAFT:
         return _refused(
             request,
             _not_in_state(endorsement, "Only a draft can be declined by its supervisor"),
-            back_url=back,
-            back_label=f"Back to {worker.full_name}",
+            back,
         )
-    key = _stash_key("decline", pk)
-    stashed = request.session.get(key, {})
+    answers = PendingAnswers(request, "decline", pk)
     form = ReasonForm(
         request.POST or None,
-        initial={
-            "version": stashed.get("version", endorsement.version),
-            "reason": stashed.get("reason", ""),
-        },
+        initial=answers.initial(endorsement, reason=""),
         label=f"Why is {worker.full_name} not ready?",
         help_text=f"{worker.full_name} and your LA lead can see this.",
         required_message="Enter why the worker is not ready",
     )
     if request.method == "POST" and form.is_valid():
-        request.session[key] = {
-            "version": form.cleaned_data["version"],
-            "reason": form.cleaned_data["reason"],
-        }
-        return redirect("endorsement:decline_check", pk=pk)
-    return render(
+        return answers.keep_and_check(form.cleaned_data, "reason")
+    return _form_page(
         request,
-        "endorsement/form_page.html",
+        form,
         {
-            "form": form,
             "worker": worker,
             "caption": f"{worker.full_name} – {endorsement.get_level_display()}",
             "heading": "Decline this endorsement",
             "intro": "The endorsement will close. You can start a new one later.",
-            "back_url": back,
+            "back_url": back.url,
         },
-        status=400 if form.errors else 200,
+    )
+
+
+def _decline_check_page(request, endorsement: Endorsement, answers: dict):
+    worker = endorsement.worker
+    return _reason_check_page(
+        request,
+        endorsement,
+        worker=worker,
+        heading="Check before you decline",
+        rows=[
+            ("Worker", worker.full_name, None),
+            ("Level", endorsement.get_level_display(), None),
+            ("Reason", answers["reason"], reverse("endorsement:decline", args=[endorsement.pk])),
+        ],
+        warning="The endorsement will close and cannot be reopened.",
+        button="Decline endorsement",
+        button_class="govuk-button--warning",
+        cancel_url=_back_to_worker(worker).url,
     )
 
 
 @role_required(Role.SUPERVISOR)
 @require_http_methods(GET_POST)
 def decline_check(request, pk: int):
-    endorsement = _supervised_endorsement_or_404(request, pk)
-    worker = endorsement.worker
-    key = _stash_key("decline", pk)
-    stashed = request.session.get(key)
-    back = reverse("endorsement:supervisee", args=[worker.pk])
-    if not stashed:
-        if request.method == "POST":
-            return _already_sent(request, back_url=back, back_label=f"Back to {worker.full_name}")
-        return redirect("endorsement:decline", pk=pk)
-    if request.method == "POST":
-        try:
-            services.endorsement_decline(
-                endorsement=endorsement,
-                actor=request.user,
-                reason=stashed["reason"],
-                expected_version=stashed["version"],
-            )
-        except EndorsementError as exc:
-            request.session.pop(key, None)
-            return _refused(request, exc, back_url=back, back_label=f"Back to {worker.full_name}")
-        request.session.pop(key, None)
-        return redirect("endorsement:decline_done", pk=pk)
-    return render(
-        request,
-        "endorsement/reason_check.html",
-        {
-            "endorsement": endorsement,
-            "worker": worker,
-            "heading": "Check before you decline",
-            "rows": [
-                ("Worker", worker.full_name, None),
-                ("Level", endorsement.get_level_display(), None),
-                ("Reason", stashed["reason"], reverse("endorsement:decline", args=[pk])),
-            ],
-            "warning": "The endorsement will close and cannot be reopened.",
-            "button": "Decline endorsement",
-            "button_class": "govuk-button--warning",
-            "cancel_url": back,
-        },
+    endorsement = _endorsement_or_404(request, pk, can_act_as_supervisor)
+    return PendingAnswers(request, "decline", pk).check_then_act(
+        endorsement,
+        service=services.endorsement_decline,
+        show=_decline_check_page,
+        back=_back_to_worker(endorsement.worker),
     )
 
 
 @role_required(Role.SUPERVISOR)
 def decline_done(request, pk: int):
-    endorsement = _supervised_endorsement_or_404(request, pk)
+    endorsement = _endorsement_or_404(request, pk, can_act_as_supervisor)
     if endorsement.state != EndorsementState.DECLINED:
         return redirect("endorsement:supervisee", worker_id=endorsement.worker_id)
-    return render(
+    return _done_page(
         request,
-        "endorsement/done.html",
-        {
-            "title": "Endorsement declined",
-            "panel": "Endorsement declined",
-            "body": [f"You can start a new endorsement for {endorsement.worker.full_name} later."],
-            "next_url": reverse("endorsement:supervisee", args=[endorsement.worker_id]),
-            "next_label": f"Back to {endorsement.worker.full_name}",
-        },
+        title="Endorsement declined",
+        panel="Endorsement declined",
+        body=[f"You can start a new endorsement for {endorsement.worker.full_name} later."],
+        next_link=_back_to_worker(endorsement.worker),
     )
 
 
@@ -712,111 +718,90 @@ def _decision_context(endorsement: Endorsement, today):
 @role_required(Role.LA_LEAD)
 @require_http_methods(GET_POST)
 def decision(request, pk: int):
-    endorsement = _led_endorsement_or_404(request, pk)
-    back = reverse("endorsement:confirmation_queue")
+    endorsement = _endorsement_or_404(request, pk, can_confirm)
     if endorsement.state != EndorsementState.SIGNED_OFF:
         return _refused(
             request,
             _not_in_state(endorsement, "Only a sign-off waits for your decision"),
-            back_url=back,
-            back_label="Back to endorsements to confirm",
+            _back_to_queue(),
         )
-    key = _stash_key("decision", pk)
-    stashed = request.session.get(key, {})
+    answers = PendingAnswers(request, "decision", pk)
     form = DecisionForm(
-        request.POST or None,
-        initial={
-            "version": stashed.get("version", endorsement.version),
-            "decision": stashed.get("decision"),
-            "reason": stashed.get("reason", ""),
-        },
+        request.POST or None, initial=answers.initial(endorsement, decision=None, reason="")
     )
     if request.method == "POST" and form.is_valid():
-        request.session[key] = {
-            "version": form.cleaned_data["version"],
-            "decision": form.cleaned_data["decision"],
-            "reason": form.cleaned_data["reason"].strip(),
-        }
-        return redirect("endorsement:decision_check", pk=pk)
-    return render(
+        return answers.keep_and_check(form.cleaned_data, "decision", "reason")
+    return _form_page(
         request,
-        "endorsement/decision.html",
-        {"form": form, **_decision_context(endorsement, timezone.localdate())},
-        status=400 if form.errors else 200,
+        form,
+        _decision_context(endorsement, timezone.localdate()),
+        template="endorsement/decision.html",
+    )
+
+
+def _decide(*, endorsement: Endorsement, actor, expected_version: int, decision: str, reason: str):
+    """The LA lead's decision, sent to the service it names."""
+    common = {"endorsement": endorsement, "actor": actor, "expected_version": expected_version}
+    if decision == Decision.CONFIRM:
+        return services.endorsement_confirm(**common)
+    if decision == Decision.RETURN:
+        return services.endorsement_return(**common, reason=reason)
+    return services.endorsement_decline(**common, reason=reason)
+
+
+DECISION_BUTTONS = {
+    Decision.CONFIRM: ("Confirm endorsement", ""),
+    Decision.RETURN: ("Return to supervisor", ""),
+    Decision.DECLINE: ("Decline endorsement", "govuk-button--warning"),
+}
+
+
+def _decision_warning(endorsement: Endorsement, choice: str) -> str:
+    return {
+        Decision.CONFIRM: f"{endorsement.worker.full_name} will be able to book an "
+        "assessment. We will email them and you.",
+        Decision.RETURN: "The supervisor will be able to change and sign off again.",
+        Decision.DECLINE: "The endorsement will close and cannot be reopened.",
+    }[choice]
+
+
+def _decision_check_page(request, endorsement: Endorsement, answers: dict):
+    choice = answers["decision"]
+    change_url = reverse("endorsement:decision", args=[endorsement.pk])
+    rows = [
+        ("Worker", endorsement.worker.full_name, None),
+        ("Level", endorsement.get_level_display(), None),
+        ("Supervisor", endorsement.signed_off_by, None),
+        ("Decision", Decision.LABELS[choice], change_url),
+    ]
+    if choice != Decision.CONFIRM:
+        rows.append(("Reason", answers["reason"], change_url))
+    button, button_class = DECISION_BUTTONS[choice]
+    return _reason_check_page(
+        request,
+        endorsement,
+        worker=endorsement.worker,
+        heading="Check your decision",
+        rows=rows,
+        warning=_decision_warning(endorsement, choice),
+        button=button,
+        button_class=button_class,
+        cancel_url=_back_to_queue().url,
     )
 
 
 @role_required(Role.LA_LEAD)
 @require_http_methods(GET_POST)
 def decision_check(request, pk: int):
-    endorsement = _led_endorsement_or_404(request, pk)
-    key = _stash_key("decision", pk)
-    stashed = request.session.get(key)
-    back = reverse("endorsement:confirmation_queue")
-    if not stashed:
-        if request.method == "POST":
-            return _already_sent(
-                request, back_url=back, back_label="Back to endorsements to confirm"
-            )
-        return redirect("endorsement:decision", pk=pk)
-    choice = stashed["decision"]
-    if request.method == "POST":
-        common = {
-            "endorsement": endorsement,
-            "actor": request.user,
-            "expected_version": stashed["version"],
-        }
-        try:
-            if choice == Decision.CONFIRM:
-                services.endorsement_confirm(**common)
-            elif choice == Decision.RETURN:
-                services.endorsement_return(**common, reason=stashed["reason"])
-            else:
-                services.endorsement_decline(**common, reason=stashed["reason"])
-        except EndorsementError as exc:
-            request.session.pop(key, None)
-            return _refused(
-                request, exc, back_url=back, back_label="Back to endorsements to confirm"
-            )
-        request.session.pop(key, None)
-        return redirect("endorsement:decision_done", pk=pk)
-    rows = [
-        ("Worker", endorsement.worker.full_name, None),
-        ("Level", endorsement.get_level_display(), None),
-        ("Supervisor", endorsement.signed_off_by, None),
-        ("Decision", Decision.LABELS[choice], reverse("endorsement:decision", args=[pk])),
-    ]
-    if choice != Decision.CONFIRM:
-        rows.append(("Reason", stashed["reason"], reverse("endorsement:decision", args=[pk])))
-    buttons = {
-        Decision.CONFIRM: ("Confirm endorsement", ""),
-        Decision.RETURN: ("Return to supervisor", ""),
-        Decision.DECLINE: ("Decline endorsement", "govuk-button--warning"),
-    }
-    return render(
-        request,
-        "endorsement/reason_check.html",
-        {
-            "endorsement": endorsement,
-            "worker": endorsement.worker,
-            "heading": "Check your decision",
-            "rows": rows,
-            "warning": {
-                Decision.CONFIRM: f"{endorsement.worker.full_name} will be able to book an "
-                "assessment. We will email them and you.",
-                Decision.RETURN: "The supervisor will be able to change and sign off again.",
-                Decision.DECLINE: "The endorsement will close and cannot be reopened.",
-            }[choice],
-            "button": buttons[choice][0],
-            "button_class": buttons[choice][1],
-            "cancel_url": back,
-        },
+    endorsement = _endorsement_or_404(request, pk, can_confirm)
+    return PendingAnswers(request, "decision", pk).check_then_act(
+        endorsement, service=_decide, show=_decision_check_page, back=_back_to_queue()
     )
 
 
 @role_required(Role.LA_LEAD)
 def decision_done(request, pk: int):
-    endorsement = _led_endorsement_or_404(request, pk)
+    endorsement = _endorsement_or_404(request, pk, can_confirm)
     name = endorsement.worker.full_name
     outcomes = {
         EndorsementState.ENDORSED: (
@@ -839,17 +824,7 @@ def decision_done(request, pk: int):
     ):
         return redirect("endorsement:confirmation_queue")
     panel, body = outcomes[endorsement.state]
-    return render(
-        request,
-        "endorsement/done.html",
-        {
-            "title": panel,
-            "panel": panel,
-            "body": body,
-            "next_url": reverse("endorsement:confirmation_queue"),
-            "next_label": "Back to endorsements to confirm",
-        },
-    )
+    return _done_page(request, title=panel, panel=panel, body=body, next_link=_back_to_queue())
 
 
 # --- The worker's own page ----------------------------------------------------------------------
@@ -881,8 +856,8 @@ def my_endorsement(request):
 @social_worker_required
 @require_POST
 def consent(request, pk: int):
-    endorsement = _own_endorsement_or_404(request, pk)
-    back = reverse("endorsement:my_endorsement")
+    endorsement = _endorsement_or_404(request, pk, is_own_endorsement)
+    back = _back_to_my_page()
     form = ConsentForm(request.POST)
     if not form.is_valid():
         return _my_page(request, consent_form=form, status=400)
@@ -893,120 +868,91 @@ def consent(request, pk: int):
             expected_version=form.cleaned_data["version"],
         )
     except EndorsementError as exc:
-        return _refused(request, exc, back_url=back, back_label="Back to your accreditation")
+        return _refused(request, exc, back)
     messages.success(request, "Your consent has been recorded")
-    return redirect(back)
+    return redirect(back.url)
 
 
 @social_worker_required
 @require_http_methods(GET_POST)
 def withdraw(request, pk: int):
-    endorsement = _own_endorsement_or_404(request, pk)
-    back = reverse("endorsement:my_endorsement")
+    endorsement = _endorsement_or_404(request, pk, is_own_endorsement)
+    back = _back_to_my_page()
     if not endorsement.is_open or endorsement.used_at is not None:
         return _refused(
             request,
             EndorsementError(
                 "You can only withdraw from an open endorsement before an assessment is booked"
             ),
-            back_url=back,
-            back_label="Back to your accreditation",
+            back,
         )
-    key = _stash_key("withdraw", pk)
-    stashed = request.session.get(key, {})
+    answers = PendingAnswers(request, "withdraw", pk)
     form = ReasonForm(
         request.POST or None,
-        initial={
-            "version": stashed.get("version", endorsement.version),
-            "reason": stashed.get("reason", ""),
-        },
+        initial=answers.initial(endorsement, reason=""),
         label="Why are you withdrawing? (optional)",
         help_text="Your supervisor and your LA lead can see this.",
         required_message="",
         required=False,
     )
     if request.method == "POST" and form.is_valid():
-        request.session[key] = {
-            "version": form.cleaned_data["version"],
-            "reason": form.cleaned_data["reason"],
-        }
-        return redirect("endorsement:withdraw_check", pk=pk)
-    return render(
+        return answers.keep_and_check(form.cleaned_data, "reason")
+    return _form_page(
         request,
-        "endorsement/form_page.html",
+        form,
         {
-            "form": form,
             "caption": endorsement.get_level_display(),
             "heading": "Withdraw from your endorsement",
             "intro": "You can withdraw your consent at any time before an assessment is "
             "booked. Your supervisor and LA will see that you have withdrawn.",
-            "back_url": back,
+            "back_url": back.url,
         },
-        status=400 if form.errors else 200,
+    )
+
+
+def _withdraw_check_page(request, endorsement: Endorsement, answers: dict):
+    return _reason_check_page(
+        request,
+        endorsement,
+        heading="Check before you withdraw",
+        rows=[
+            ("Level", endorsement.get_level_display(), None),
+            ("Status now", endorsement.get_state_display(), None),
+            (
+                "Reason",
+                answers["reason"] or "None given",
+                reverse("endorsement:withdraw", args=[endorsement.pk]),
+            ),
+        ],
+        warning="Your endorsement will close. Your supervisor would need to start a new "
+        "one, and you would need to give your consent again.",
+        button="Withdraw",
+        button_class="govuk-button--warning",
+        cancel_url=_back_to_my_page().url,
     )
 
 
 @social_worker_required
 @require_http_methods(GET_POST)
 def withdraw_check(request, pk: int):
-    endorsement = _own_endorsement_or_404(request, pk)
-    key = _stash_key("withdraw", pk)
-    stashed = request.session.get(key)
-    back = reverse("endorsement:my_endorsement")
-    if not stashed:
-        if request.method == "POST":
-            return _already_sent(request, back_url=back, back_label="Back to your accreditation")
-        return redirect("endorsement:withdraw", pk=pk)
-    if request.method == "POST":
-        try:
-            services.endorsement_withdraw(
-                endorsement=endorsement,
-                actor=request.user,
-                reason=stashed["reason"],
-                expected_version=stashed["version"],
-            )
-        except EndorsementError as exc:
-            request.session.pop(key, None)
-            return _refused(request, exc, back_url=back, back_label="Back to your accreditation")
-        request.session.pop(key, None)
-        return redirect("endorsement:withdraw_done", pk=pk)
-    return render(
-        request,
-        "endorsement/reason_check.html",
-        {
-            "endorsement": endorsement,
-            "heading": "Check before you withdraw",
-            "rows": [
-                ("Level", endorsement.get_level_display(), None),
-                ("Status now", endorsement.get_state_display(), None),
-                (
-                    "Reason",
-                    stashed["reason"] or "None given",
-                    reverse("endorsement:withdraw", args=[pk]),
-                ),
-            ],
-            "warning": "Your endorsement will close. Your supervisor would need to start a new "
-            "one, and you would need to give your consent again.",
-            "button": "Withdraw",
-            "button_class": "govuk-button--warning",
-            "cancel_url": back,
-        },
+    endorsement = _endorsement_or_404(request, pk, is_own_endorsement)
+    return PendingAnswers(request, "withdraw", pk).check_then_act(
+        endorsement,
+        service=services.endorsement_withdraw,
+        show=_withdraw_check_page,
+        back=_back_to_my_page(),
     )
 
 
 @social_worker_required
 def withdraw_done(request, pk: int):
-    endorsement = _own_endorsement_or_404(request, pk)
+    endorsement = _endorsement_or_404(request, pk, is_own_endorsement)
     if endorsement.state != EndorsementState.WITHDRAWN:
         return redirect("endorsement:my_endorsement")
-    return render(
+    return _done_page(
         request,
-        "endorsement/done.html",
-        {
-            "title": "You have withdrawn",
-            "panel": "You have withdrawn from your endorsement",
-            "body": ["Talk to your supervisor if you change your mind."],
-            "next_url": reverse("endorsement:my_endorsement"),
-            "next_label": "Back to your accreditation",
-        },
+        title="You have withdrawn",
+        panel="You have withdrawn from your endorsement",
+        body=["Talk to your supervisor if you change your mind."],
+        next_link=_back_to_my_page(),
     )
