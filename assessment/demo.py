@@ -9,6 +9,19 @@
 - A Manchester sitting held last week with three Kirklees candidates whose test results have
   been imported, so the assessor (who is linked to Manchester, not Kirklees) sees per-area scores.
 
+Simulated practice, moderation and outcomes (issue 5):
+- The assessor (assessor@demo.naas.test, linked to Manchester) is first marker for the three
+  Kirklees candidates: their attempts are ready to score.
+- A Bury candidate's attempt waits for the moderator (moderator@demo.naas.test, linked to
+  Wigan): borderline first marks, a second marker two points apart on one task.
+- Published outcomes of each kind (met, partially met, not met) for three Oldham workers, and a
+  partially-met outcome for the demo worker (worker@demo.naas.test) so she can book a
+  fast-track retake. Hers is at the practice supervisor level, because the endorsement demo
+  keeps her practitioner endorsement open as a draft for the endorsement journey.
+- Two more assessors (assessor2@ and assessor3@demo.naas.test) do the other marking.
+Publishing in the seed skips later apps' pre-publish checks (feedback for areas not met): the
+feedback demo writes feedback afterwards, if it chooses.
+
 Everything goes through the services, so the audit trail is real. Running the seed again
 changes nothing: items and forms are found by code, and sittings are made only on the first run.
 """
@@ -79,7 +92,8 @@ def seed(accounts: dict, today: date) -> None:
         return
     first_leeds = _plan_sittings(admin, leeds, manchester, today)
     _book_leeds_workers(accounts, first_leeds)
-    _past_sitting_with_results(admin, manchester, forms[Level.PRACTITIONER], today)
+    kirklees = _past_sitting_with_results(admin, manchester, forms[Level.PRACTITIONER], today)
+    seed_marking(accounts, today, manchester, forms, kirklees)
 
 
 def _ensure_centre(admin, name, address, region=Region.YORKSHIRE):
@@ -251,11 +265,11 @@ def _leeds_workers_without_endorsements(count: int) -> list[SocialWorker]:
     )
 
 
-def _endorse_directly(worker: SocialWorker) -> Endorsement:
+def _endorse_directly(worker: SocialWorker, level: str | None = None) -> Endorsement:
     """A past endorsement, for demo candidates whose endorsement journey is not the point."""
     return Endorsement.objects.create(
         worker=worker,
-        level=worker.job_level,
+        level=level or worker.job_level,
         state=EndorsementState.ENDORSED,
         supervisor=worker.supervisor,
         consent_recorded_at=timezone.now() - timedelta(days=60),
@@ -274,7 +288,7 @@ def _past_sitting_with_results(admin, centre, form, today) -> None:
         ).order_by("registration_number")[:3]
     )
     if not workers:
-        return
+        return []
     # Planned and booked while it was still to come, then the day passed.
     sitting = services.sitting_create(
         actor=admin, centre=centre, on=today + timedelta(days=1), slot=Slot.LATE_MORNING, capacity=8
@@ -305,3 +319,128 @@ def _past_sitting_with_results(admin, centre, form, today) -> None:
     services.test_results_import(
         sitting=sitting, records=records, actor=admin, file_name="demo-results.csv"
     )
+    return attempts
+
+
+# --- Simulated practice, moderation and outcomes ----------------------------------------------
+
+PARTIAL = {9: (2, 2, 2, 2), 10: (2, 1, 2, 1)}  # 8 of 10 practitioner areas met
+NOT_MET = {n: (2, 1, 2, 2) for n in range(1, 7)}  # 4 of 10 met
+
+
+def seed_marking(accounts, today, centre, forms, kirklees) -> None:
+    from naas.demo import DEMO_PASSWORD, ensure_role, ensure_user
+    from naas.models import LocalAuthority, Role
+
+    from . import signals
+    from .models import Allocation, MarkerRole
+
+    if Allocation.objects.exists():
+        return
+    admin = accounts["administrator"]
+    second = ensure_user("assessor2@demo.naas.test", "Jordan Hale", password=DEMO_PASSWORD)
+    third = ensure_user("assessor3@demo.naas.test", "Taylor Quinn", password=DEMO_PASSWORD)
+    ensure_role(second, Role.ASSESSOR, LocalAuthority.objects.get(name="Lincolnshire"))
+    ensure_role(third, Role.ASSESSOR, LocalAuthority.objects.get(name="Camden"))
+    for attempt in kirklees:
+        services.allocation_create(
+            attempt=attempt, assessor=accounts["assessor"], role=MarkerRole.FIRST, actor=admin
+        )
+    oldham = list(_workers_without_endorsements("Oldham", 3))
+    bury = list(_workers_without_endorsements("Bury", 1))
+    candidates = [(w, w.job_level) for w in oldham + bury]
+    candidates.append((SocialWorker.objects.get(user=accounts["social_worker"]), Level.SUPERVISOR))
+    attempts = _sat_with_results(admin, centre, forms, today, candidates)
+    if len(attempts) < 5:
+        return
+    met, partial, not_met, moderated, demo_worker = attempts
+    # Waiting for the moderator: borderline first marks, a second marker far apart.
+    _mark(moderated, second, MarkerRole.FIRST, admin, per_area={3: (3, 2, 3, 2)})
+    _mark(moderated, third, MarkerRole.SECOND, admin, per_area={3: (1, 2, 3, 2)})
+    services.allocation_create(
+        attempt=moderated, assessor=accounts["moderator"], role=MarkerRole.MODERATOR, actor=admin
+    )
+    # Published, one of each kind, and the demo worker's partially-met outcome.
+    saved = list(signals.pre_publish_checks)
+    signals.pre_publish_checks.clear()
+    try:
+        for attempt, per_area in (
+            (met, {}),
+            (partial, PARTIAL),
+            (not_met, NOT_MET),
+            (demo_worker, {7: (2, 2, 2, 2), 8: (2, 1, 2, 1)}),
+        ):
+            _mark_to_final(attempt, second, third, admin, per_area)
+            outcome = services.current_outcome(attempt)
+            services.outcome_confirm(outcome=outcome, actor=admin)
+            services.outcomes_publish(outcome_ids=[outcome.pk], actor=admin)
+    finally:
+        signals.pre_publish_checks.extend(saved)
+
+
+def _workers_without_endorsements(la_name: str, count: int):
+    return SocialWorker.objects.filter(
+        local_authority__name=la_name, endorsements__isnull=True, job_level=Level.PRACTITIONER
+    ).order_by("registration_number")[:count]
+
+
+def _sat_with_results(admin, centre, forms, today, candidates):
+    """Book the candidates on a sitting, move it a fortnight into the past and import their
+    knowledge-test results (all answers correct), which records them as having sat."""
+    sitting = services.sitting_create(
+        actor=admin, centre=centre, on=today + timedelta(days=2), slot=Slot.EARLY_AFTERNOON,
+        capacity=10,
+    )  # fmt: skip
+    attempts = []
+    for worker, level in candidates:
+        endorsement = _endorse_directly(worker, level)
+        attempts.append(
+            services.attempt_book(endorsement=endorsement, sitting=sitting, actor=worker.user)
+        )
+    Sitting.objects.filter(pk=sitting.pk).update(date=today - timedelta(days=14))
+    records, line = [], 1
+    for attempt in attempts:
+        form = forms[attempt.level]
+        for link in form.form_items.select_related("item").order_by("position"):
+            line += 1
+            records.append(
+                ResultsRecord(
+                    line,
+                    attempt.worker.registration_number,
+                    form.code,
+                    link.item.code,
+                    link.item.correct_options,
+                )
+            )
+    services.test_results_import(
+        sitting=sitting, records=records, actor=admin, file_name="demo-results-2.csv"
+    )
+    return [type(a).objects.get(pk=a.pk) for a in attempts]
+
+
+def _entries(attempt, per_area, marks=(3, 3, 3, 4)):
+    return {
+        area.pk: services.MarkEntry(
+            *per_area.get(area.number, marks),
+            evidence_note="Observed in the role plays and the written task: "
+            + ("clear, well-judged practice." if area.number not in per_area else "gaps noted."),
+        )
+        for area in attempt.areas.all()
+    }
+
+
+def _mark(attempt, assessor, role, admin, per_area):
+    allocation = services.allocation_create(
+        attempt=type(attempt).objects.get(pk=attempt.pk), assessor=assessor, role=role, actor=admin
+    )
+    services.marks_submit(allocation=allocation, marks=_entries(attempt, per_area), actor=assessor)
+
+
+def _mark_to_final(attempt, first, second, admin, per_area):
+    """First marks; if the attempt falls in the sample, a second marker who agrees."""
+    from .models import AttemptState, MarkerRole
+
+    _mark(attempt, first, MarkerRole.FIRST, admin, per_area)
+    attempt.refresh_from_db()
+    if attempt.state == AttemptState.SCORED:
+        _mark(attempt, second, MarkerRole.SECOND, admin, per_area)

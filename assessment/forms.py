@@ -2,6 +2,7 @@
 They validate input only; the rules live in services.py."""
 
 import hashlib
+from fractions import Fraction
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -13,17 +14,22 @@ from naas.models import KSSArea, Level, Region
 
 from .models import (
     DETAIL_MAX,
+    MARK_RUBRIC,
     OPTION_LETTERS,
     REASON_MAX,
     AdjustmentKind,
+    AreaMark,
     AssessmentCentre,
     ItemFormat,
     MultiSelectScoring,
+    PracticeTask,
     Scenario,
     Sitting,
     Slot,
 )
+from .outcome_rules import RuleParameters
 from .results_csv import ResultsFileError, read_results_csv
+from .services import MarkEntry
 
 
 def sitting_label(sitting: Sitting) -> str:
@@ -441,3 +447,248 @@ class ResultsUploadForm(forms.Form):
             raise forms.ValidationError(str(exc)) from exc
         self.sha256 = hashlib.sha256(raw).hexdigest()
         return upload
+
+
+# --- Simulated practice, moderation, outcomes and reviews -----------------------------------
+
+MARK_CHOICES = [("", "Choose a mark")] + [
+    (value, f"{value} – {label}") for value, label in MARK_RUBRIC.items()
+]
+EVIDENCE_MAX = 2000
+GROUNDS_MAX = REASON_MAX * 3
+
+
+class MarksForm(forms.Form):
+    """One select per task (1–4) and an evidence note for each KSS area the attempt covers.
+    Rendered by hand in the template as one fieldset per area."""
+
+    def __init__(self, *args, areas, needs_reason: bool = False, initial_marks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()  # for the error summary; the fields are laid out by hand
+        self.areas = list(areas)
+        initial_marks = initial_marks or {}
+        for area in self.areas:
+            existing = initial_marks.get(area.pk)
+            for name, task in zip(AreaMark.TASK_FIELDS, PracticeTask.labels, strict=True):
+                message = f"Choose a mark from 1 to 4 for {task.lower()} in area {area.number}"
+                self.fields[self.mark_name(area, name)] = forms.TypedChoiceField(
+                    label=task,
+                    choices=MARK_CHOICES,
+                    coerce=int,
+                    initial=getattr(existing, name, ""),
+                    error_messages={"required": message, "invalid_choice": message},
+                )
+            self.fields[self.evidence_name(area)] = forms.CharField(
+                label=f"Evidence for area {area.number}",
+                max_length=EVIDENCE_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=getattr(existing, "evidence_note", ""),
+                error_messages={
+                    "required": f"Enter the evidence for area {area.number}",
+                    "max_length": f"The evidence for area {area.number} must be "
+                    f"{EVIDENCE_MAX} characters or fewer",
+                },
+            )
+        if needs_reason:
+            self.fields["reason"] = forms.CharField(
+                label="Reason for the final marks",
+                help_text="Explain how you decided the final marks. This is kept with the "
+                "attempt's history.",
+                max_length=REASON_MAX,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                error_messages={"required": "Enter the reason for the final marks"},
+            )
+
+    @staticmethod
+    def mark_name(area, task_field: str) -> str:
+        return f"area_{area.pk}_{task_field}"
+
+    @staticmethod
+    def evidence_name(area) -> str:
+        return f"area_{area.pk}_evidence"
+
+    def rows(self):
+        """(area, [bound mark fields], bound evidence field) for the template."""
+        return [
+            (
+                area,
+                [self[self.mark_name(area, name)] for name in AreaMark.TASK_FIELDS],
+                self[self.evidence_name(area)],
+            )
+            for area in self.areas
+        ]
+
+    def entries(self) -> dict:
+        return {
+            area.pk: MarkEntry(
+                *(self.cleaned_data[self.mark_name(area, name)] for name in AreaMark.TASK_FIELDS),
+                evidence_note=self.cleaned_data[self.evidence_name(area)],
+            )
+            for area in self.areas
+        }
+
+
+class MarkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name or obj.email
+
+
+class AllocationForm(forms.Form):
+    assessor = MarkerChoiceField(
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose who to allocate",
+            "invalid_choice": "That person can no longer be allocated; choose someone else",
+        },
+    )
+
+    def __init__(self, *args, people, role_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = people
+        self.fields["assessor"].label = f"Who will be the {role_label.lower()}?"
+        self.fields["assessor"].help_text = (
+            "Only people with no link to the candidate's local authority and no other part in "
+            "this attempt are listed."
+        )
+        self.helper = _helper(Field.radios("assessor", legend_size=Size.MEDIUM), submit="Allocate")
+
+
+class RuleSetForm(forms.Form):
+    observation_threshold = forms.DecimalField(
+        label="Observation threshold",
+        help_text="The lowest mean of the four task marks (1 to 4) that meets an area, "
+        "for example 2.5",
+        min_value=1,
+        max_value=4,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the observation threshold",
+            "invalid": "Enter the observation threshold as a number, like 2.5",
+            "min_value": "The observation threshold must be between 1 and 4",
+            "max_value": "The observation threshold must be between 1 and 4",
+            "max_decimal_places": "Enter the observation threshold to no more than 2 decimal "
+            "places",
+        },
+    )
+    knowledge_cut_percent = forms.DecimalField(
+        label="Knowledge-test cut (%)",
+        help_text="The lowest knowledge-test score in an area that meets it, for example 60",
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the knowledge-test cut",
+            "invalid": "Enter the knowledge-test cut as a number, like 60",
+            "min_value": "The knowledge-test cut must be between 0 and 100",
+            "max_value": "The knowledge-test cut must be between 0 and 100",
+            "max_decimal_places": "Enter the cut to no more than 2 decimal places",
+        },
+    )
+    partially_met_fraction = forms.CharField(
+        label="Share of areas met for “partially met”",
+        help_text="A fraction like 2/3, or a decimal like 0.75",
+        max_length=20,
+        error_messages={"required": "Enter the share of areas met for partially met"},
+    )
+    notes = forms.CharField(
+        label="Why is the rule changing?",
+        help_text="This is kept with the version for anyone reading an outcome made under it.",
+        max_length=REASON_MAX,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why the rule is changing"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("observation_threshold", field_width=5),
+            Field.text("knowledge_cut_percent", field_width=5),
+            Field.text("partially_met_fraction", field_width=5),
+            Field.textarea("notes", rows=3, max_characters=REASON_MAX),
+            submit="Create new version",
+        )
+
+    def clean_partially_met_fraction(self):
+        text = self.cleaned_data["partially_met_fraction"].strip()
+        try:
+            value = Fraction(text)
+        except (ValueError, ZeroDivisionError):
+            raise forms.ValidationError(
+                "Enter the share as a fraction like 2/3 or a decimal like 0.75"
+            ) from None
+        if not 0 < value <= 1:
+            raise forms.ValidationError("The share must be more than 0 and at most 1")
+        return value
+
+    def parameters(self):
+        return RuleParameters(
+            observation_threshold=Fraction(str(self.cleaned_data["observation_threshold"])),
+            knowledge_cut_percent=Fraction(str(self.cleaned_data["knowledge_cut_percent"])),
+            partially_met_fraction=self.cleaned_data["partially_met_fraction"],
+        )
+
+
+class FastTrackForm(forms.Form):
+    sitting = SittingChoiceField(
+        queryset=Sitting.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Choose a sitting for your retake",
+        error_messages={
+            "required": "Choose a sitting",
+            "invalid_choice": "That sitting is no longer available; choose another",
+        },
+    )
+
+    def __init__(self, *args, sittings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sitting"].queryset = sittings
+        self.helper = _helper(Field.radios("sitting", legend_size=Size.MEDIUM))
+
+
+class ReviewRequestForm(forms.Form):
+    grounds = forms.CharField(
+        label="Why should your outcome be reviewed?",
+        help_text="Explain what you think went wrong in how you were assessed, for example "
+        "something that happened on the day or evidence that was not taken into account.",
+        max_length=GROUNDS_MAX,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter your grounds for the review",
+            "max_length": f"Your grounds must be {GROUNDS_MAX} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("grounds", rows=6, max_characters=GROUNDS_MAX, label_size=Size.MEDIUM)
+        )
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("uphold", "Uphold the outcome: it stands"),
+            ("overturn", "Overturn the outcome: re-open scoring"),
+        ],
+        widget=forms.RadioSelect,
+        label="What is your decision?",
+        error_messages={"required": "Choose whether to uphold or overturn the outcome"},
+    )
+    reason = forms.CharField(
+        label="Reason for the decision",
+        help_text="The candidate will see this.",
+        max_length=REASON_MAX,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the reason for your decision"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.textarea("reason", rows=4, max_characters=REASON_MAX),
+        )

@@ -130,6 +130,12 @@ class Attempt(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True, max_length=REASON_MAX)
     no_show_at = models.DateTimeField(null=True, blank=True)
+    second_marking = models.CharField(
+        max_length=20,
+        choices=[("", "Not needed"), ("sample", "In the sample"), ("borderline", "Borderline")],
+        blank=True,
+        help_text="Why the attempt is second-marked, decided when the first marks are in",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -196,6 +202,12 @@ class Attempt(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     )
     def request_review(self):
         """The candidate asks for a review of how they were assessed."""
+
+    @transition(
+        field=state, source=AttemptState.UNDER_REVIEW, target=AttemptState.OUTCOME_PUBLISHED
+    )
+    def uphold_review(self):
+        """The reviewer upholds the published outcome; it stands unchanged."""
 
 
 class AttemptArea(models.Model):
@@ -572,6 +584,9 @@ class Allocation(models.Model):
     allocated_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField(default=True)
+    reason = models.TextField(
+        blank=True, max_length=REASON_MAX, help_text="A moderator's reason for the final marks"
+    )
 
     class Meta:
         ordering = ["attempt", "allocated_at"]
@@ -731,3 +746,42 @@ class AreaOutcome(models.Model):
 
     def __str__(self):
         return f"{self.outcome_id}: area {self.area_id} {self.result}"
+
+
+class ReviewState(models.TextChoices):
+    REQUESTED = "requested", "Waiting for a decision"
+    UPHELD = "upheld", "Outcome upheld"
+    OVERTURNED = "overturned", "Outcome overturned"
+
+
+class ReviewRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    """A candidate's request for a review of a published outcome, decided by an independent
+    reviewer (someone who did not mark the attempt)."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="reviews")
+    outcome = models.OneToOneField(Outcome, on_delete=models.PROTECT, related_name="review")
+    grounds = models.TextField(max_length=REASON_MAX * 3)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = FSMField(default=ReviewState.REQUESTED, choices=ReviewState.choices, protected=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, max_length=REASON_MAX)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"Review of {self.outcome} ({self.get_state_display()})"
+
+    @transition(field=state, source=ReviewState.REQUESTED, target=ReviewState.UPHELD)
+    def uphold(self):
+        """The reviewer finds the outcome sound."""
+
+    @transition(field=state, source=ReviewState.REQUESTED, target=ReviewState.OVERTURNED)
+    def overturn(self):
+        """The reviewer finds the assessment flawed: scoring is re-opened."""

@@ -6,16 +6,23 @@ from django.utils import timezone
 
 from endorsement.models import Endorsement
 from endorsement.selectors import endorsements_bookable
-from naas.models import Role, SocialWorker
+from naas.models import KSSArea, KSSFramework, Role, SocialWorker, StaffRole, User
 from naas.policies import la_ids_where
 
 from .models import (
     SEAT_TAKING_STATES,
     AdjustmentDecision,
     AdjustmentRequest,
+    Allocation,
+    AreaMark,
+    AreaOutcome,
     Attempt,
     AttemptState,
     Item,
+    MarkerRole,
+    Outcome,
+    OutcomeRuleSet,
+    ReviewRequest,
     Sitting,
     TestAreaScore,
     TestForm,
@@ -207,12 +214,14 @@ def test_form_items(form: TestForm) -> QuerySet[TestFormItem]:
 
 
 def test_results_for_assessor(user) -> QuerySet[TestResult]:
-    """Test results an assessor or moderator may read: never candidates from LAs they are
-    linked to."""
+    """Test results an assessor or moderator may read: only attempts allocated to them, never
+    candidates from LAs they are linked to."""
     return (
-        TestResult.objects.exclude(
-            attempt__worker__local_authority_id__in=assessor_excluded_la_ids(user)
+        TestResult.objects.filter(
+            attempt__allocations__assessor=user, attempt__allocations__active=True
         )
+        .distinct()
+        .exclude(attempt__worker__local_authority_id__in=assessor_excluded_la_ids(user))
         .select_related("attempt__worker__user", "attempt__sitting__centre", "test_form")
         .order_by("-attempt__sitting__date", "attempt__worker__user__full_name")
     )
@@ -237,3 +246,167 @@ def test_result_for_attempt(attempt: Attempt) -> TestResult | None:
 
 def latest_import_for_sitting(sitting: Sitting):
     return sitting.results_imports.select_related("uploaded_by").first()
+
+
+# --- Simulated practice, moderation, outcomes and reviews -----------------------------------
+
+
+def allocations_for_assessor(user) -> QuerySet[Allocation]:
+    """The user's active parts in marking, newest sitting first, never for a candidate from
+    an LA they are linked to."""
+    return (
+        Allocation.objects.filter(assessor=user, active=True)
+        .exclude(attempt__worker__local_authority_id__in=assessor_excluded_la_ids(user))
+        .select_related("attempt__worker__user", "attempt__sitting__centre")
+        .order_by("-attempt__sitting__date", "attempt_id")
+    )
+
+
+def attempts_to_allocate() -> QuerySet[Attempt]:
+    """Attempts whose marking waits for someone to be allocated (or for their marks)."""
+    return (
+        Attempt.objects.filter(
+            state__in=[AttemptState.SAT, AttemptState.SCORED, AttemptState.UNDER_REVIEW]
+        )
+        .select_related("worker__user", "worker__local_authority", "sitting__centre")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.filter(active=True).select_related("assessor"),
+            )
+        )
+        .order_by("sitting__date", "pk")
+    )
+
+
+def attempt_for_marking(pk: int) -> Attempt:
+    return (
+        Attempt.objects.select_related(
+            "worker__user", "worker__local_authority", "sitting__centre", "framework", "parent"
+        )
+        .prefetch_related(
+            Prefetch("areas", queryset=KSSArea.objects.order_by("number")),
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("assessor").prefetch_related(
+                    Prefetch("marks", queryset=AreaMark.objects.select_related("area"))
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def eligible_markers(attempt: Attempt, role: str):
+    """People who could take `role` on the attempt: holding the role, not linked to the
+    candidate's LA, and with no other part in the attempt."""
+    wanted = [Role.MODERATOR] if role == MarkerRole.MODERATOR else [Role.ASSESSOR, Role.MODERATOR]
+    linked = StaffRole.objects.filter(
+        role__in=[Role.ASSESSOR, Role.MODERATOR],
+        local_authority_id=attempt.worker.local_authority_id,
+    ).values("user_id")
+    already = Allocation.objects.filter(attempt=attempt).values("assessor_id")
+    return (
+        User.objects.filter(staff_roles__role__in=wanted)
+        .exclude(pk__in=linked)
+        .exclude(pk__in=already)
+        .exclude(pk=attempt.worker.user_id)
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+def outcome_detail(pk: int) -> Outcome:
+    return (
+        Outcome.objects.select_related(
+            "attempt__worker__user",
+            "attempt__worker__local_authority",
+            "attempt__sitting__centre",
+            "attempt__parent",
+            "rule_set__framework",
+            "confirmed_by",
+        )
+        .prefetch_related(
+            Prefetch("area_outcomes", queryset=AreaOutcome.objects.select_related("area"))
+        )
+        .get(pk=pk)
+    )
+
+
+def outcomes_to_confirm() -> QuerySet[Outcome]:
+    return (
+        Outcome.objects.filter(
+            confirmed_at__isnull=True, published_at__isnull=True, superseded_at__isnull=True
+        )
+        .select_related("attempt__worker__user", "rule_set")
+        .order_by("created_at", "pk")
+    )
+
+
+def outcomes_to_publish() -> QuerySet[Outcome]:
+    return (
+        Outcome.objects.filter(
+            confirmed_at__isnull=False, published_at__isnull=True, superseded_at__isnull=True
+        )
+        .select_related("attempt__worker__user", "rule_set", "confirmed_by")
+        .order_by("confirmed_at", "pk")
+    )
+
+
+def outcome_history(attempt: Attempt) -> QuerySet[Outcome]:
+    return attempt.outcomes.select_related("rule_set").order_by("-version")
+
+
+def worker_outcomes(worker: SocialWorker) -> list[Attempt]:
+    """The worker's attempts that have a published outcome (or are under review), each with
+    its newest published outcome as `.outcome`, newest first."""
+    attempts = list(
+        Attempt.objects.filter(worker=worker, outcomes__published_at__isnull=False)
+        .distinct()
+        .select_related("sitting__centre", "parent")
+        .prefetch_related(
+            Prefetch(
+                "outcomes",
+                queryset=Outcome.objects.filter(published_at__isnull=False)
+                .select_related("rule_set")
+                .prefetch_related(
+                    Prefetch("area_outcomes", queryset=AreaOutcome.objects.select_related("area"))
+                )
+                .order_by("-version"),
+                to_attr="published_outcomes",
+            ),
+            Prefetch("retakes", queryset=Attempt.objects.select_related("sitting__centre")),
+            Prefetch("reviews", queryset=ReviewRequest.objects.order_by("-requested_at")),
+        )
+        .order_by("-sitting__date", "-pk")
+    )
+    for attempt in attempts:
+        attempt.outcome = attempt.published_outcomes[0]
+    return attempts
+
+
+def rule_sets_by_framework() -> list[tuple[KSSFramework, list[OutcomeRuleSet]]]:
+    frameworks = list(KSSFramework.objects.filter(is_current=True).order_by("level"))
+    rule_sets = OutcomeRuleSet.objects.filter(framework__in=frameworks).select_related("created_by")
+    grouped = {f.pk: [] for f in frameworks}
+    for rule_set in rule_sets.order_by("-version"):
+        grouped[rule_set.framework_id].append(rule_set)
+    return [(f, grouped[f.pk]) for f in frameworks]
+
+
+def reviews_for_reviewer(user) -> QuerySet[ReviewRequest]:
+    return (
+        ReviewRequest.objects.filter(
+            attempt__allocations__assessor=user,
+            attempt__allocations__role=MarkerRole.REVIEWER,
+            attempt__allocations__active=True,
+        )
+        .select_related("attempt__worker__user", "outcome")
+        .order_by("-requested_at")
+    )
+
+
+def review_detail(pk: int) -> ReviewRequest:
+    return ReviewRequest.objects.select_related(
+        "attempt__worker__user", "attempt__worker__local_authority", "outcome", "decided_by"
+    ).get(pk=pk)

@@ -4,34 +4,52 @@ checks the rules, makes the transition, saves and writes its audit event in one 
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
-from django_fsm import ConcurrentTransition
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from endorsement.models import Endorsement
 from endorsement.services import EndorsementError, endorsement_record_use, endorsement_release_use
-from naas.models import AuditEvent, KSSArea, KSSFramework
+from naas.models import AuditEvent, KSSArea, KSSFramework, Role
+from naas.policies import roles_of
 from naas.services import audit_event_record
 
-from . import policies
+from . import policies, signals
 from .blueprint import blueprint_problems
 from .models import (
     FORMAT_SHAPE,
+    MARK_MAX,
+    MARK_MIN,
     OPTION_LETTERS,
     SEAT_TAKING_STATES,
     AdjustmentDecision,
     AdjustmentKind,
     AdjustmentRequest,
+    Allocation,
+    AreaMark,
+    AreaOutcome,
     AssessmentCentre,
     Attempt,
     AttemptArea,
     AttemptState,
     FormSection,
     Item,
+    MarkerRole,
+    Outcome,
+    OutcomeResult,
+    OutcomeRuleSet,
+    PracticeTask,
     ResultsImport,
+    ReviewRequest,
+    ReviewState,
     Scenario,
     Sitting,
     TestAreaScore,
@@ -40,8 +58,17 @@ from .models import (
     TestResponse,
     TestResult,
 )
+from .outcome_rules import (
+    AreaEvidence,
+    RuleParameters,
+    area_result,
+    merge_retake,
+    observation_mean,
+    overall_result,
+)
 from .results_csv import ResultsCheck, ResultsRecord, check_results
 from .scoring import TestScorer, to_decimal
+from .working_days import add_working_days
 
 BULK_BATCH = 5_000
 
@@ -823,3 +850,791 @@ def _bulk_audit(
             for pk in ids
         ),
     )
+
+
+# --- Simulated practice: allocation and marking ----------------------------------------------
+
+CHANGED_MESSAGE = "This has changed since you opened it. Reload the page and try again."
+BORDERLINE_MARGIN = Fraction(1, 4)
+
+
+@dataclass(frozen=True)
+class MarkEntry:
+    """One marker's marks for one KSS area: each task 1–4, and the evidence for them."""
+
+    role_play_1: int | None
+    role_play_2: int | None
+    reflective: int | None
+    written: int | None
+    evidence_note: str = ""
+
+    def task_marks(self) -> list[int | None]:
+        return [getattr(self, name) for name in AreaMark.TASK_FIELDS]
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def _save_attempt(attempt: Attempt, fields: list[str] = ()) -> None:
+    try:
+        attempt.save(update_fields=["state", "updated_at", *fields])
+    except ConcurrentTransition as exc:
+        raise AssessmentError(CHANGED_MESSAGE) from exc
+
+
+def _transition(
+    attempt: Attempt, method: str, *, actor, action: str, reason: str = "", fields=()
+) -> None:
+    """Run an attempt transition, save it and write its audit event."""
+    before = attempt.state
+    try:
+        getattr(attempt, method)()
+    except TransitionNotAllowed as exc:
+        raise AssessmentError(CHANGED_MESSAGE) from exc
+    _save_attempt(attempt, list(fields))
+    audit_event_record(
+        actor=actor,
+        subject=attempt,
+        action=action,
+        from_state=before,
+        to_state=attempt.state,
+        reason=reason,
+    )
+
+
+def allocation_problems(*, attempt: Attempt, assessor, role: str) -> list[str]:
+    """Why `assessor` may not take `role` on the attempt (empty when they may)."""
+    problems = []
+    name = assessor.full_name or "This person"
+    roles = roles_of(assessor)
+    if role == MarkerRole.MODERATOR and Role.MODERATOR not in roles:
+        problems.append(f"{name} is not a moderator")
+    elif not roles & {Role.ASSESSOR, Role.MODERATOR}:
+        problems.append(f"{name} is not an assessor")
+    if attempt.worker.local_authority_id in policies.assessor_excluded_la_ids(assessor):
+        problems.append(
+            f"{name} is linked to {attempt.worker.local_authority.name}, the candidate's local "
+            "authority, so cannot assess this candidate"
+        )
+    if attempt.worker.user_id == assessor.pk:
+        problems.append("Nobody can assess their own attempt")
+    earlier = Allocation.objects.filter(attempt=attempt, assessor=assessor).first()
+    if earlier is not None:
+        problems.append(
+            f"{name} already has a part in this attempt ({earlier.get_role_display().lower()}); "
+            "choose someone else"
+        )
+    return problems
+
+
+def attempt_next_step(attempt: Attempt, allocations=None) -> str:
+    """Which part of marking the attempt is waiting for: a MarkerRole, or "" if none."""
+    allocations = list(allocations if allocations is not None else attempt.allocations.all())
+    active = {a.role: a for a in allocations if a.active}
+    if attempt.state == AttemptState.SAT:
+        return MarkerRole.FIRST
+    if attempt.state == AttemptState.SCORED and attempt.second_marking:
+        second = active.get(MarkerRole.SECOND)
+        if second is None or second.submitted_at is None:
+            return MarkerRole.SECOND
+        return MarkerRole.MODERATOR
+    if attempt.state == AttemptState.UNDER_REVIEW:
+        return MarkerRole.REVIEWER
+    return ""
+
+
+@transaction.atomic
+def allocation_create(*, attempt: Attempt, assessor, role: str, actor) -> Allocation:
+    """An administrator gives an assessor a part in marking an attempt: never someone linked
+    to the candidate's LA, and never the same person twice on one attempt."""
+    _require_administrator(actor)
+    locked = _lock_attempt(attempt)
+    if role not in MarkerRole.values:
+        raise AssessmentError("Choose the part the assessor will play")
+    if attempt_next_step(locked) != role:
+        raise AssessmentError(
+            f"This attempt does not need a {MarkerRole(role).label.lower()} at this stage"
+        )
+    if Allocation.objects.filter(attempt=locked, role=role, active=True).exists():
+        raise AssessmentError(
+            f"This attempt already has a {MarkerRole(role).label.lower()}; reload the page"
+        )
+    problems = allocation_problems(attempt=locked, assessor=assessor, role=role)
+    if problems:
+        raise AssessmentError(*problems)
+    allocation = Allocation.objects.create(
+        attempt=locked, assessor=assessor, role=role, allocated_by=actor
+    )
+    audit_event_record(
+        actor=actor,
+        subject=allocation,
+        action="allocation.created",
+        detail={"attempt": locked.pk, "role": role, "assessor": assessor.pk},
+    )
+    return allocation
+
+
+def mark_entry_problems(attempt: Attempt, marks: dict[int, MarkEntry]) -> list[str]:
+    problems = []
+    areas = {a.pk: a for a in attempt.areas.all()}
+    if set(marks) != set(areas):
+        problems.append("Enter marks for every KSS area this attempt covers, and no others")
+    for area_id, entry in sorted(marks.items()):
+        area = areas.get(area_id)
+        label = f"area {area.number}" if area else "an area"
+        for task, value in zip(PracticeTask.labels, entry.task_marks(), strict=True):
+            if not isinstance(value, int) or not MARK_MIN <= value <= MARK_MAX:
+                problems.append(f"Enter a mark from 1 to 4 for {task.lower()} in {label}")
+        if not entry.evidence_note.strip():
+            problems.append(f"Enter the evidence for {label}")
+    return problems
+
+
+def marking_problem(attempt: Attempt, allocation: Allocation) -> str:
+    """Why the allocation cannot submit marks at the attempt's stage ("" when it can)."""
+    role = allocation.role
+    if attempt.state == AttemptState.OUTCOME_PUBLISHED:
+        return "The outcome has been published, so the marks cannot change"
+    if role == MarkerRole.REVIEWER:
+        review = attempt.reviews.filter(state=ReviewState.OVERTURNED).order_by("-pk").first()
+        if attempt.state != AttemptState.UNDER_REVIEW or review is None:
+            return "Scoring is re-opened only when a review overturns the outcome"
+        if review.outcome.superseded_at is not None:
+            return "The review's new marks have already been recorded"
+        return ""
+    if allocation.submitted_at is not None:
+        return "You have already submitted your marks for this attempt"
+    if role == MarkerRole.FIRST and attempt.state != AttemptState.SAT:
+        return "This attempt is not waiting for first marks"
+    if role == MarkerRole.SECOND and attempt_next_step(attempt) != MarkerRole.SECOND:
+        return "This attempt is not waiting for second marks"
+    if role == MarkerRole.MODERATOR and attempt_next_step(attempt) != MarkerRole.MODERATOR:
+        return "This attempt is not waiting for moderation"
+    return ""
+
+
+def _store_marks(allocation: Allocation, marks: dict[int, MarkEntry], actor) -> None:
+    """Write one AreaMark per area, auditing every mark and every change of a mark."""
+    existing = {m.area_id: m for m in allocation.marks.all()}
+    for area_id, entry in marks.items():
+        values = dict(zip(AreaMark.TASK_FIELDS, entry.task_marks(), strict=True))
+        mark = existing.get(area_id)
+        if mark is None:
+            mark = AreaMark.objects.create(
+                allocation=allocation,
+                area_id=area_id,
+                evidence_note=entry.evidence_note.strip(),
+                **values,
+            )
+            audit_event_record(
+                actor=actor,
+                subject=mark,
+                action="mark.recorded",
+                detail={"attempt": allocation.attempt_id, "role": allocation.role, **values},
+            )
+            continue
+        before = dict(zip(AreaMark.TASK_FIELDS, mark.task_marks(), strict=True))
+        if before == values and mark.evidence_note == entry.evidence_note.strip():
+            continue
+        for name, value in values.items():
+            setattr(mark, name, value)
+        mark.evidence_note = entry.evidence_note.strip()
+        mark.save()
+        audit_event_record(
+            actor=actor,
+            subject=mark,
+            action="mark.changed",
+            detail={"attempt": allocation.attempt_id, "from": before, "to": values},
+        )
+
+
+def _audit_final_mark_changes(attempt, earlier, marks, allocation, actor) -> None:
+    """A moderator's or reviewer's marks replace the earlier final marks: record every
+    change of mark, area by area."""
+    for area_id, entry in marks.items():
+        before = earlier.get(area_id)
+        if before is None:
+            continue
+        old = dict(zip(AreaMark.TASK_FIELDS, before.task_marks(), strict=True))
+        new = dict(zip(AreaMark.TASK_FIELDS, entry.task_marks(), strict=True))
+        if old != new:
+            audit_event_record(
+                actor=actor,
+                subject=attempt,
+                action="final_mark.changed",
+                reason=allocation.reason or "",
+                detail={"area": area_id, "role": allocation.role, "from": old, "to": new},
+            )
+
+
+def second_marking_reason(attempt: Attempt, first: dict[int, list[int]]) -> str:
+    """Why an attempt is second-marked: "sample", "borderline" or "" (not needed).
+
+    Sample: see in_second_marking_sample. Borderline (the documented rule): the first marks
+    give some area an observation mean within 0.25 of the current rule set's threshold (with
+    the default 2.5: any mean from 2.25 to 2.75), where one point either way on one task
+    could change that area's result."""
+    if in_second_marking_sample(attempt.pk):
+        return "sample"
+    rules = RuleParameters.from_json(rule_set_current(attempt.framework).parameters)
+    for marks in first.values():
+        mean = observation_mean(marks)
+        if mean is not None and abs(mean - rules.observation_threshold) <= BORDERLINE_MARGIN:
+            return "borderline"
+    return ""
+
+
+def in_second_marking_sample(attempt_id: int) -> bool:
+    """The reproducible sample: a hash of the attempt id, compared with the percentage in
+    NAAS_SECOND_MARKING_SAMPLE_PERCENT (default 10)."""
+    percent = _setting("NAAS_SECOND_MARKING_SAMPLE_PERCENT", 10)
+    bucket = int(hashlib.sha256(f"naas-attempt-{attempt_id}".encode()).hexdigest(), 16) % 100
+    return bucket < percent
+
+
+def marks_need_moderation(first: dict[int, list[int]], second: dict[int, list[int]]) -> bool:
+    """The two markers differ by more than one point on any task of any area."""
+    for area_id, first_marks in first.items():
+        second_marks = second.get(area_id)
+        if second_marks is None:
+            return True
+        if any(abs(a - b) > 1 for a, b in zip(first_marks, second_marks, strict=True)):
+            return True
+    return False
+
+
+def _marks_by_area(allocation: Allocation | None) -> dict[int, list[int]]:
+    if allocation is None:
+        return {}
+    return {m.area_id: m.task_marks() for m in allocation.marks.all()}
+
+
+@transaction.atomic
+def marks_submit(
+    *, allocation: Allocation, marks: dict[int, MarkEntry], actor, reason: str = ""
+) -> Attempt:
+    """An allocated marker submits marks for every area the attempt covers. First marks move
+    the attempt to scored (and, when it is not second-marked, on to moderated with a draft
+    outcome); second marks either agree (moderated) or call for a moderator; a moderator's or
+    reviewer's marks become the final marks."""
+    attempt = _lock_attempt(allocation.attempt)
+    allocation = Allocation.objects.select_related("attempt__worker").get(pk=allocation.pk)
+    if not policies.can_mark(actor, allocation):
+        raise PermissionDenied("This attempt is not allocated to you")
+    problem = marking_problem(attempt, allocation)
+    if problem:
+        raise AssessmentError(problem)
+    problems = mark_entry_problems(attempt, marks)
+    reason = reason.strip()
+    if allocation.role in (MarkerRole.MODERATOR, MarkerRole.REVIEWER) and not reason:
+        problems.append("Enter the reason for the final marks")
+    if problems:
+        raise AssessmentError(*problems)
+    allocation.reason = reason
+    earlier_final = (
+        final_marks(attempt)
+        if allocation.role in (MarkerRole.MODERATOR, MarkerRole.REVIEWER)
+        else {}
+    )
+    _store_marks(allocation, marks, actor)
+    _audit_final_mark_changes(attempt, earlier_final, marks, allocation, actor)
+    allocation.submitted_at = timezone.now()
+    allocation.reason = reason
+    allocation.save(update_fields=["submitted_at", "reason"])
+    audit_event_record(
+        actor=actor,
+        subject=allocation,
+        action="allocation.marks_submitted",
+        reason=reason,
+        detail={"attempt": attempt.pk, "role": allocation.role},
+    )
+    submitted = _marks_by_area(allocation)
+    if allocation.role == MarkerRole.FIRST:
+        attempt.second_marking = second_marking_reason(attempt, submitted)
+        _transition(
+            attempt, "score", actor=actor, action="attempt.scored", fields=["second_marking"]
+        )
+        if attempt.second_marking:
+            audit_event_record(
+                actor=actor,
+                subject=attempt,
+                action="attempt.second_marking_needed",
+                detail={"why": attempt.second_marking},
+            )
+        else:
+            _finalise_marks(attempt, actor)
+    elif allocation.role == MarkerRole.SECOND:
+        first = Allocation.objects.get(attempt=attempt, role=MarkerRole.FIRST, active=True)
+        if marks_need_moderation(_marks_by_area(first), submitted):
+            audit_event_record(actor=actor, subject=attempt, action="attempt.moderation_needed")
+        else:
+            _finalise_marks(attempt, actor)
+    elif allocation.role == MarkerRole.MODERATOR:
+        _finalise_marks(attempt, actor, reason=reason)
+    else:
+        outcome_compute(attempt=attempt, actor=actor)
+    return attempt
+
+
+def _finalise_marks(attempt: Attempt, actor, reason: str = "") -> None:
+    _transition(attempt, "moderate", actor=actor, action="attempt.moderated", reason=reason)
+    outcome_compute(attempt=attempt, actor=actor)
+
+
+def final_marks(attempt: Attempt) -> dict[int, AreaMark]:
+    """The marks an outcome is built from: a reviewer's after an overturned review, else a
+    moderator's, else the first marker's (when the second marker agrees within one point,
+    the first marks stand)."""
+    allocations = {
+        a.role: a
+        for a in attempt.allocations.filter(active=True, submitted_at__isnull=False)
+        .prefetch_related("marks")
+        .order_by("allocated_at")
+    }
+    for role in (MarkerRole.REVIEWER, MarkerRole.MODERATOR, MarkerRole.FIRST):
+        if role in allocations:
+            return {m.area_id: m for m in allocations[role].marks.all()}
+    return {}
+
+
+def knowledge_by_area(attempt: Attempt) -> dict[int, Fraction]:
+    """Knowledge-test percentage per area id. A retake without its own test result for an
+    area uses the earlier attempt's score for that area."""
+    scores: dict[int, Fraction] = {}
+    chain = []
+    current = attempt
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    for link in reversed(chain):
+        for score in TestAreaScore.objects.filter(result__attempt=link):
+            scores[score.area_id] = Fraction(str(score.percent))
+    return scores
+
+
+# --- Outcome rule sets ------------------------------------------------------------------------
+
+
+def rule_set_current(framework: KSSFramework) -> OutcomeRuleSet:
+    """The newest rule set version for a framework (version 1, the defaults, if none yet)."""
+    latest = OutcomeRuleSet.objects.filter(framework=framework).order_by("-version").first()
+    if latest is not None:
+        return latest
+    rule_set, _ = OutcomeRuleSet.objects.get_or_create(
+        framework=framework,
+        version=1,
+        defaults={"parameters": RuleParameters().to_json(), "notes": "Default rules"},
+    )
+    return rule_set
+
+
+@transaction.atomic
+def rule_set_create(
+    *, framework: KSSFramework, parameters: RuleParameters, notes: str, actor
+) -> OutcomeRuleSet:
+    """Make a new version of a framework's outcome rules. Earlier versions never change, and
+    every outcome keeps the version that produced it."""
+    if not policies.can_manage_rules(actor):
+        raise PermissionDenied("Only assessment administrators can change the outcome rules")
+    problems = []
+    if not 1 <= parameters.observation_threshold <= 4:
+        problems.append("The observation threshold must be between 1 and 4")
+    if not 0 <= parameters.knowledge_cut_percent <= 100:
+        problems.append("The knowledge-test cut must be between 0% and 100%")
+    if not 0 < parameters.partially_met_fraction <= 1:
+        problems.append("The share of areas for partially met must be more than 0 and at most 1")
+    if problems:
+        raise AssessmentError(*problems)
+    rule_set_current(framework)
+    latest = (
+        OutcomeRuleSet.objects.select_for_update()
+        .filter(framework=framework)
+        .order_by("-version")
+        .first()
+    )
+    rule_set = OutcomeRuleSet.objects.create(
+        framework=framework,
+        version=latest.version + 1,
+        parameters=parameters.to_json(),
+        notes=notes.strip(),
+        created_by=actor,
+    )
+    audit_event_record(
+        actor=actor,
+        subject=rule_set,
+        action="rule_set.created",
+        detail={"framework": framework.pk, "version": rule_set.version, **rule_set.parameters},
+    )
+    return rule_set
+
+
+# --- Outcomes -----------------------------------------------------------------------------------
+
+
+def current_outcome(attempt: Attempt) -> Outcome | None:
+    return attempt.outcomes.filter(superseded_at__isnull=True).first()
+
+
+def outcome_compute(*, attempt: Attempt, actor) -> Outcome:
+    """Turn the final marks and the knowledge test into a new outcome version (not yet
+    confirmed). A retake's areas are merged with the earlier attempt's met areas. Call inside
+    the transaction that locked the attempt."""
+    rule_set = rule_set_current(attempt.framework)
+    rules = RuleParameters.from_json(rule_set.parameters)
+    marks = final_marks(attempt)
+    knowledge = knowledge_by_area(attempt)
+    areas = list(attempt.areas.order_by("number"))
+    rows = []
+    for area in areas:
+        mark = marks.get(area.pk)
+        mean = observation_mean(mark.task_marks() if mark else [])
+        judged = area_result(AreaEvidence(area.number, mean, knowledge.get(area.pk)), rules)
+        rows.append(
+            AreaOutcome(
+                area=area,
+                result=judged.result,
+                observation_mean=_two_places(mean),
+                knowledge_percent=_two_places(knowledge.get(area.pk)),
+                explanation=judged.explanation,
+            )
+        )
+    results = {row.area.number: row.result for row in rows}
+    if attempt.parent_id:
+        earlier_outcome = current_outcome(attempt.parent)
+        earlier_rows = list(earlier_outcome.area_outcomes.select_related("area"))
+        merged = merge_retake({r.area.number: r.result for r in earlier_rows}, results)
+        for row in earlier_rows:
+            if row.area.number not in results:
+                rows.append(
+                    AreaOutcome(
+                        area=row.area,
+                        result=row.result,
+                        observation_mean=row.observation_mean,
+                        knowledge_percent=row.knowledge_percent,
+                        explanation=f"Met at the earlier attempt (outcome {earlier_outcome.reference}); "
+                        "carried forward. " + row.explanation,
+                        carried_forward=True,
+                    )
+                )
+        results = merged
+    overall = overall_result(list(results.values()), rules)
+    now = timezone.now()
+    previous = attempt.outcomes.select_for_update().filter(superseded_at__isnull=True).first()
+    version = (attempt.outcomes.aggregate(v=Max("version"))["v"] or 0) + 1
+    if previous is not None:
+        if previous.is_published and attempt.state != AttemptState.UNDER_REVIEW:
+            raise AssessmentError("A published outcome cannot be changed")
+        previous.superseded_at = now
+        previous.save(update_fields=["superseded_at"])
+        audit_event_record(
+            actor=actor,
+            subject=previous,
+            action="outcome.superseded",
+            detail={"by_version": version},
+        )
+    outcome = Outcome.objects.create(
+        attempt=attempt,
+        version=version,
+        rule_set=rule_set,
+        result=overall,
+        reference=f"NAAS-{attempt.pk:06d}-{version}",
+    )
+    for row in rows:
+        row.outcome = outcome
+    AreaOutcome.objects.bulk_create(sorted(rows, key=lambda r: r.area.number))
+    audit_event_record(
+        actor=actor,
+        subject=outcome,
+        action="outcome.computed",
+        detail={
+            "attempt": attempt.pk,
+            "version": version,
+            "rule_set": rule_set.pk,
+            "rule_version": rule_set.version,
+            "result": overall,
+        },
+    )
+    return outcome
+
+
+def _two_places(value: Fraction | None) -> Decimal | None:
+    if value is None:
+        return None
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def outcome_confirm(*, outcome: Outcome, actor) -> Outcome:
+    """A moderator or administrator confirms a computed outcome, ready to publish."""
+    locked = (
+        Outcome.objects.select_for_update().select_related("attempt__worker").get(pk=outcome.pk)
+    )
+    if not policies.can_confirm_outcome(actor, locked):
+        raise PermissionDenied("Only a moderator or an administrator can confirm outcomes")
+    if locked.is_published:
+        raise AssessmentError("This outcome has been published, so it cannot be changed")
+    if locked.superseded_at is not None:
+        raise AssessmentError("A newer version of this outcome has replaced it")
+    if locked.confirmed_at is not None:
+        raise AssessmentError("This outcome has already been confirmed")
+    locked.confirmed_by = actor
+    locked.confirmed_at = timezone.now()
+    locked.save(update_fields=["confirmed_by", "confirmed_at"])
+    audit_event_record(actor=actor, subject=locked, action="outcome.confirmed")
+    return locked
+
+
+@transaction.atomic
+def outcomes_publish(*, outcome_ids: list[int], actor) -> list[Outcome]:
+    """Publish confirmed outcomes together. Each attempt moves to outcome_published and
+    `signals.outcome_published` is sent inside this transaction. Outcomes already published
+    (a double click, another administrator) are skipped; if none is left, nothing happens.
+    Later apps' pre-publish checks can refuse the whole batch."""
+    if not policies.can_publish_outcomes(actor):
+        raise PermissionDenied("Only assessment administrators can publish outcomes")
+    locked = list(Outcome.objects.select_for_update().filter(pk__in=outcome_ids).order_by("pk"))
+    ready = [
+        o
+        for o in locked
+        if o.published_at is None and o.superseded_at is None and o.confirmed_at is not None
+    ]
+    if not ready:
+        raise AssessmentError("These outcomes have already been published, or are not confirmed")
+    problems = []
+    for outcome in ready:
+        problems += [f"{outcome.reference}: {p}" for p in signals.publication_problems(outcome)]
+    if problems:
+        raise AssessmentError(*problems)
+    now = timezone.now()
+    for outcome in ready:
+        attempt = _lock_attempt(outcome.attempt)
+        superseded = list(
+            attempt.outcomes.filter(published_at__isnull=False, superseded_at__isnull=False)
+        )
+        _transition(attempt, "publish_outcome", actor=actor, action="attempt.outcome_published")
+        outcome.attempt = attempt
+        outcome.published_at = now
+        outcome.save(update_fields=["published_at"])
+        audit_event_record(
+            actor=actor,
+            subject=outcome,
+            action="outcome.published",
+            detail={
+                "result": outcome.result,
+                "replaces": [o.reference for o in superseded],
+            },
+        )
+        signals.outcome_published.send(sender=Outcome, outcome=outcome)
+    return ready
+
+
+# --- Fast-track retakes -----------------------------------------------------------------------
+
+
+def fast_track_problems(parent: Attempt, *, today: date | None = None, areas=None) -> list[str]:
+    """Why the worker cannot book a fast-track retake of `parent` (empty when they can)."""
+    today = today or timezone.localdate()
+    outcome = current_outcome(parent)
+    if (
+        parent.state != AttemptState.OUTCOME_PUBLISHED
+        or outcome is None
+        or not outcome.is_published
+    ):
+        return ["A fast-track retake can be booked only once the outcome has been published"]
+    if outcome.result == OutcomeResult.MET:
+        return ["You met the standard in every area, so there is nothing to retake"]
+    if outcome.result == OutcomeResult.NOT_MET:
+        return [
+            "A not met outcome has no fast track: your employer must endorse you again before "
+            "you can be assessed"
+        ]
+    if parent.is_retake:
+        return [
+            "You have already had your fast-track retake; only one is allowed. Your employer "
+            "must endorse you again before you can be assessed"
+        ]
+    if parent.retakes.exclude(state=AttemptState.CANCELLED).exists():
+        return ["You have already booked a fast-track retake; only one is allowed"]
+    months = _setting("NAAS_FAST_TRACK_MONTHS", 6)
+    closes = timezone.localdate(outcome.published_at) + relativedelta(months=months)
+    if today > closes:
+        return [
+            f"The fast-track window closed on {_long_date(closes)}, {months} months after your "
+            "outcome was published. Your employer must endorse you again"
+        ]
+    if areas is not None:
+        met = {
+            row.area_id: row.area
+            for row in outcome.area_outcomes.select_related("area")
+            if row.result == OutcomeResult.MET
+        }
+        already = [met[a.pk] for a in areas if a.pk in met]
+        if already:
+            return [
+                f"Area {a.number} ({a.title}) was already met, so it cannot be retaken"
+                for a in already
+            ]
+        if not areas:
+            return ["Choose at least one area to retake"]
+    return []
+
+
+def fast_track_closes(parent: Attempt) -> date | None:
+    outcome = current_outcome(parent)
+    if outcome is None or not outcome.is_published:
+        return None
+    return timezone.localdate(outcome.published_at) + relativedelta(
+        months=_setting("NAAS_FAST_TRACK_MONTHS", 6)
+    )
+
+
+def areas_not_met(parent: Attempt) -> list[KSSArea]:
+    outcome = current_outcome(parent)
+    if outcome is None:
+        return []
+    return [
+        row.area
+        for row in outcome.area_outcomes.select_related("area").order_by("area__number")
+        if row.result != OutcomeResult.MET
+    ]
+
+
+@transaction.atomic
+def attempt_book_fast_track(
+    *, parent: Attempt, sitting: Sitting, actor, areas: list[KSSArea] | None = None
+) -> Attempt:
+    """Book the one fast-track retake a partially-met worker may have, within the window,
+    covering only the areas not met. No new endorsement is needed."""
+    locked_parent = _lock_attempt(parent)
+    if not policies.can_act_for_own_outcome(actor, locked_parent):
+        raise PermissionDenied("Only the candidate can book their fast-track retake")
+    if areas is None:
+        areas = areas_not_met(locked_parent)
+    problems = fast_track_problems(locked_parent, areas=areas)
+    if problems:
+        raise AssessmentError(*problems)
+    locked_sitting = _lock_sitting_with_a_place(sitting)
+    retake = Attempt.objects.create(
+        worker_id=locked_parent.worker_id,
+        level=locked_parent.level,
+        framework=locked_parent.framework,
+        parent=locked_parent,
+        sitting=locked_sitting,
+        booked_by=actor,
+    )
+    AttemptArea.objects.bulk_create(AttemptArea(attempt=retake, area=area) for area in areas)
+    audit_event_record(
+        actor=actor,
+        subject=retake,
+        action="attempt.fast_track_booked",
+        to_state=AttemptState.BOOKED,
+        detail={
+            "parent": locked_parent.pk,
+            "sitting": locked_sitting.pk,
+            "areas": [a.number for a in areas],
+        },
+    )
+    return retake
+
+
+# --- Reviews ----------------------------------------------------------------------------------
+
+
+def review_deadline(outcome: Outcome) -> date | None:
+    """The last day to ask for a review: NAAS_REVIEW_WINDOW_WORKING_DAYS (default 20) working
+    days after the day of publication (weekends and England bank holidays do not count)."""
+    if outcome is None or outcome.published_at is None:
+        return None
+    days = _setting("NAAS_REVIEW_WINDOW_WORKING_DAYS", 20)
+    return add_working_days(timezone.localdate(outcome.published_at), days)
+
+
+def review_problems(attempt: Attempt, *, today: date | None = None) -> list[str]:
+    today = today or timezone.localdate()
+    outcome = current_outcome(attempt)
+    if attempt.state == AttemptState.UNDER_REVIEW:
+        return ["Your outcome is already being reviewed"]
+    if (
+        attempt.state != AttemptState.OUTCOME_PUBLISHED
+        or outcome is None
+        or not outcome.is_published
+    ):
+        return ["A review can be asked for only once the outcome has been published"]
+    if ReviewRequest.objects.filter(outcome=outcome).exists():
+        return ["You have already asked for a review of this outcome"]
+    deadline = review_deadline(outcome)
+    if today > deadline:
+        return [
+            f"The deadline for asking for a review was {_long_date(deadline)}, "
+            f"{_setting('NAAS_REVIEW_WINDOW_WORKING_DAYS', 20)} working days after your outcome "
+            "was published"
+        ]
+    return []
+
+
+@transaction.atomic
+def review_request(*, attempt: Attempt, grounds: str, actor, today: date | None = None):
+    """The candidate asks for a review of their published outcome, within the window."""
+    locked = _lock_attempt(attempt)
+    if not policies.can_act_for_own_outcome(actor, locked):
+        raise PermissionDenied("Only the candidate can ask for a review of their outcome")
+    problems = review_problems(locked, today=today)
+    if not grounds.strip():
+        problems.append("Enter your grounds for the review")
+    if problems:
+        raise AssessmentError(*problems)
+    outcome = current_outcome(locked)
+    _transition(locked, "request_review", actor=actor, action="attempt.review_requested")
+    review = ReviewRequest.objects.create(
+        attempt=locked, outcome=outcome, grounds=grounds.strip(), requested_by=actor
+    )
+    audit_event_record(
+        actor=actor,
+        subject=review,
+        action="review.requested",
+        to_state=ReviewState.REQUESTED,
+        detail={"outcome": outcome.reference},
+    )
+    return review
+
+
+@transaction.atomic
+def review_decide(*, review: ReviewRequest, uphold: bool, reason: str, actor) -> ReviewRequest:
+    """The independent reviewer upholds the outcome (it stands and the attempt returns to
+    published) or overturns it (scoring re-opens for the reviewer's marks, which make a new
+    outcome version to confirm and publish; the old version stays in the history)."""
+    locked = ReviewRequest.objects.select_for_update().get(pk=review.pk)
+    attempt = _lock_attempt(locked.attempt)
+    reviewer = policies.allocation_of(actor, attempt, MarkerRole.REVIEWER)
+    if reviewer is None or not policies.can_mark(actor, reviewer):
+        raise PermissionDenied("You are not the reviewer of this attempt")
+    if locked.state != ReviewState.REQUESTED:
+        raise AssessmentError(
+            f"This review has already been decided: {locked.get_state_display().lower()}"
+        )
+    reason = reason.strip()
+    if not reason:
+        raise AssessmentError("Enter the reason for your decision")
+    try:
+        locked.uphold() if uphold else locked.overturn()
+    except TransitionNotAllowed as exc:
+        raise AssessmentError(CHANGED_MESSAGE) from exc
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_reason = reason
+    try:
+        locked.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+    except ConcurrentTransition as exc:
+        raise AssessmentError(CHANGED_MESSAGE) from exc
+    audit_event_record(
+        actor=actor,
+        subject=locked,
+        action=f"review.{locked.state}",
+        from_state=ReviewState.REQUESTED,
+        to_state=locked.state,
+        reason=reason,
+    )
+    if uphold:
+        _transition(attempt, "uphold_review", actor=actor, action="attempt.review_upheld")
+    return locked

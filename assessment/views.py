@@ -16,24 +16,31 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from endorsement.models import Endorsement
 from naas.access import role_required, social_worker_required
-from naas.models import Level, Role, SocialWorker
+from naas.models import KSSFramework, Level, Role, SocialWorker
 
 from . import policies, selectors, services
 from .forms import (
     AdjustmentDecisionForm,
+    AllocationForm,
     AttendanceForm,
     BookingForm,
     CancelForm,
     CentreForm,
+    FastTrackForm,
     ItemForm,
+    MarksForm,
     RebookForm,
     ResultsUploadForm,
+    ReviewDecisionForm,
+    ReviewRequestForm,
+    RuleSetForm,
     ScenarioForm,
     SittingForm,
     TestFormForm,
     sitting_label,
 )
 from .models import (
+    MARK_RUBRIC,
     AdjustmentDecision,
     AdjustmentKind,
     AdjustmentRequest,
@@ -41,10 +48,16 @@ from .models import (
     Attempt,
     AttemptState,
     Item,
+    MarkerRole,
+    Outcome,
+    PracticeTask,
+    ReviewRequest,
+    ReviewState,
     Scenario,
     Sitting,
     TestForm,
 )
+from .outcome_rules import RuleParameters
 from .services import AdjustmentAsk, AssessmentError
 
 PAGE_SIZE = 50
@@ -806,15 +819,6 @@ def test_form_detail(request, form_id: int):
 # --- Assessors and moderators -----------------------------------------------------------------
 
 
-@role_required(*ASSESSING)
-def assessor_home(request):
-    return render(
-        request,
-        "assessment/assessor_home.html",
-        {"page": _page(request, selectors.test_results_for_assessor(request.user))},
-    )
-
-
 @role_required(*ASSESSING, ADMIN)
 def attempt_test_result(request, attempt_id: int):
     attempt = _attempt_for(request, attempt_id, check=policies.can_view_test_results)
@@ -843,3 +847,629 @@ def attempt_test_result(request, attempt_id: int):
             ),
         },
     )
+
+
+# --- Simulated practice: allocation and marking -----------------------------------------------
+
+
+def _posted(request):
+    """The POST data when the form was sent (even empty, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+MARKING_ROLES_SHOWN = {
+    MarkerRole.FIRST: "Attempts to mark",
+    MarkerRole.SECOND: "Second marking",
+    MarkerRole.MODERATOR: "Moderation",
+    MarkerRole.REVIEWER: "Reviews",
+}
+
+
+def _marking_page(request, roles, title):
+    allocations = [a for a in selectors.allocations_for_assessor(request.user) if a.role in roles]
+    groups = [
+        (role, MARKING_ROLES_SHOWN[role], [a for a in allocations if a.role == role])
+        for role in roles
+    ]
+    return render(
+        request,
+        "assessment/marking_queue.html",
+        {"groups": groups, "title": title, "is_home": len(roles) > 1},
+    )
+
+
+@role_required(*ASSESSING)
+def assessor_home(request):
+    return _marking_page(request, list(MARKING_ROLES_SHOWN), "Your allocated attempts")
+
+
+@role_required(*ASSESSING)
+def second_marking_queue(request):
+    return _marking_page(request, [MarkerRole.SECOND], "Second marking")
+
+
+@role_required(*ASSESSING)
+def moderation_queue(request):
+    return _marking_page(request, [MarkerRole.MODERATOR], "Moderation")
+
+
+@role_required(*ASSESSING)
+def assessor_test_results(request):
+    return render(
+        request,
+        "assessment/assessor_home.html",
+        {"page": _page(request, selectors.test_results_for_assessor(request.user))},
+    )
+
+
+def _attempt_for_marking(attempt_id: int) -> Attempt:
+    try:
+        return selectors.attempt_for_marking(attempt_id)
+    except Attempt.DoesNotExist:
+        raise Http404 from None
+
+
+def _marks_of(allocation) -> dict:
+    return {m.area_id: m for m in allocation.marks.all()} if allocation else {}
+
+
+@role_required(*ASSESSING)
+@require_http_methods(["GET", "POST"])
+def attempt_mark(request, attempt_id: int):
+    """The scoring form for the user's own part in the attempt. A second marker sees only
+    their own marks (blind); a moderator or reviewer also sees the earlier marks."""
+    attempt = _attempt_for_marking(attempt_id)
+    mine = next(
+        (a for a in attempt.allocations.all() if a.active and a.assessor_id == request.user.pk),
+        None,
+    )
+    if mine is None or not policies.can_mark(request.user, mine):
+        raise PermissionDenied
+    needs_reason = mine.role in (MarkerRole.MODERATOR, MarkerRole.REVIEWER)
+    problem = services.marking_problem(attempt, mine)
+    form = MarksForm(
+        _posted(request),
+        areas=attempt.areas.all(),
+        needs_reason=needs_reason,
+        initial_marks=_marks_of(mine),
+    )
+    if request.method == "POST" and not problem and form.is_valid():
+        try:
+            services.marks_submit(
+                allocation=mine,
+                marks=form.entries(),
+                actor=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except AssessmentError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Your marks for {attempt.worker.user.full_name} have been submitted"
+            )
+            return redirect("assessment:assessor_home")
+    others = []
+    if policies.can_view_all_marks(request.user, attempt):
+        others = [
+            a
+            for a in attempt.allocations.all()
+            if a.pk != mine.pk and a.submitted_at and a.role != MarkerRole.REVIEWER
+        ]
+    return render(
+        request,
+        "assessment/attempt_mark.html",
+        {
+            "attempt": attempt,
+            "allocation": mine,
+            "form": form,
+            "problem": problem,
+            "others": others,
+            "test_result": selectors.test_result_for_attempt(attempt),
+            "rubric": MARK_RUBRIC.items(),
+            "tasks": PracticeTask.labels,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*ASSESSING, ADMIN)
+def attempt_marks(request, attempt_id: int):
+    """Every marker's marks side by side: never for the first or second marker."""
+    attempt = _attempt_for_marking(attempt_id)
+    if not policies.can_view_all_marks(request.user, attempt):
+        raise PermissionDenied
+    allocations = [a for a in attempt.allocations.all() if a.submitted_at]
+    return render(
+        request,
+        "assessment/attempt_marks.html",
+        {
+            "attempt": attempt,
+            "allocations": allocations,
+            "tasks": PracticeTask.labels,
+            "outcomes": selectors.outcome_history(attempt),
+        },
+    )
+
+
+@role_required(ADMIN)
+def allocation_queue(request):
+    page = _page(request, selectors.attempts_to_allocate())
+    rows = []
+    for attempt in page:
+        allocations = list(attempt.allocations.all())
+        step = services.attempt_next_step(attempt, allocations)
+        holder = next((a for a in allocations if a.role == step), None)
+        rows.append((attempt, step and MarkerRole(step), holder, allocations))
+    return render(request, "assessment/allocation_queue.html", {"page": page, "rows": rows})
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def attempt_allocate(request, attempt_id: int):
+    attempt = _attempt_for_marking(attempt_id)
+    step = services.attempt_next_step(attempt)
+    if not step or any(a.active and a.role == step for a in attempt.allocations.all()):
+        messages.info(request, "That attempt does not need anyone allocated now")
+        return redirect("assessment:allocation_queue")
+    role = MarkerRole(step)
+    form = AllocationForm(
+        _posted(request),
+        people=selectors.eligible_markers(attempt, role),
+        role_label=role.label,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_create(
+                attempt=attempt,
+                assessor=form.cleaned_data["assessor"],
+                role=role,
+                actor=request.user,
+            )
+        except AssessmentError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{form.cleaned_data['assessor'].full_name} is now the {role.label.lower()} "
+                f"for {attempt.worker.user.full_name}",
+            )
+            return redirect("assessment:allocation_queue")
+    return render(
+        request,
+        "assessment/attempt_allocate.html",
+        {"attempt": attempt, "form": form, "role": role},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Outcome rules ------------------------------------------------------------------------------
+
+
+@role_required(ADMIN)
+def rule_sets(request):
+    return render(
+        request, "assessment/rule_sets.html", {"frameworks": selectors.rule_sets_by_framework()}
+    )
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def rule_set_create(request, framework_id: int):
+    framework = get_object_or_404(KSSFramework, pk=framework_id, is_current=True)
+    current = services.rule_set_current(framework)
+    parameters = RuleParameters.from_json(current.parameters)
+    form = RuleSetForm(
+        _posted(request),
+        initial={
+            "observation_threshold": float(parameters.observation_threshold),
+            "knowledge_cut_percent": float(parameters.knowledge_cut_percent),
+            "partially_met_fraction": str(parameters.partially_met_fraction),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule_set = services.rule_set_create(
+                framework=framework,
+                parameters=form.parameters(),
+                notes=form.cleaned_data["notes"],
+                actor=request.user,
+            )
+        except AssessmentError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Version {rule_set.version} of the rules for {framework.title} is now in use "
+                "for new outcomes",
+            )
+            return redirect("assessment:rule_sets")
+    return render(
+        request,
+        "assessment/form_page.html",
+        {
+            "form": form,
+            "title": "Create a new version of the outcome rules",
+            "caption": framework.title,
+            "intro": f"Version {current.version} is in use now. Outcomes already made keep the "
+            "version that produced them.",
+            "back_url": reverse("assessment:rule_sets"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Outcomes: confirming and publishing -----------------------------------------------------
+
+
+def _outcome(request, outcome_id: int, check=policies.can_view_outcome):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    try:
+        outcome = selectors.outcome_detail(outcome_id)
+    except Outcome.DoesNotExist:
+        raise Http404 from None
+    if not check(request.user, outcome):
+        if _is_candidate(request.user, outcome.attempt):
+            raise Http404
+        raise PermissionDenied
+    return outcome
+
+
+def _is_candidate(user, attempt) -> bool:
+    return attempt.worker.user_id == user.pk
+
+
+@role_required(ADMIN, Role.MODERATOR)
+def outcome_list(request):
+    return render(
+        request,
+        "assessment/outcome_list.html",
+        {
+            "to_confirm": selectors.outcomes_to_confirm(),
+            "to_publish": selectors.outcomes_to_publish(),
+            "can_publish": policies.can_publish_outcomes(request.user),
+        },
+    )
+
+
+@login_required
+def outcome_detail(request, outcome_id: int):
+    outcome = _outcome(request, outcome_id)
+    rules = RuleParameters.from_json(outcome.rule_set.parameters)
+    is_candidate = _is_candidate(request.user, outcome.attempt)
+    return render(
+        request,
+        "assessment/outcome_detail.html",
+        {
+            "outcome": outcome,
+            "rules": rules,
+            "rules_text": _rules_text(rules),
+            "history": [] if is_candidate else selectors.outcome_history(outcome.attempt),
+            "is_candidate": is_candidate,
+            "can_confirm": not is_candidate
+            and outcome.confirmed_at is None
+            and outcome.superseded_at is None
+            and policies.can_confirm_outcome(request.user, outcome),
+            "can_view_marks": policies.can_view_all_marks(request.user, outcome.attempt),
+        },
+    )
+
+
+def _rules_text(rules: RuleParameters) -> dict:
+    def fmt(value):
+        text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+        return text
+
+    fraction = rules.partially_met_fraction
+    return {
+        "threshold": fmt(rules.observation_threshold),
+        "cut": fmt(rules.knowledge_cut_percent),
+        "fraction": f"{fraction.numerator}/{fraction.denominator}"
+        if fraction.denominator != 1
+        else "all",
+    }
+
+
+@role_required(ADMIN, Role.MODERATOR)
+@require_http_methods(["GET", "POST"])
+def outcome_confirm(request, outcome_id: int):
+    """Check your answers for an outcome, then confirm it ready to publish."""
+    outcome = _outcome(request, outcome_id, check=policies.can_confirm_outcome)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.outcome_confirm(outcome=outcome, actor=request.user)
+        except AssessmentError as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request, f"Outcome {outcome.reference} confirmed: it is ready to publish"
+            )
+            return redirect("assessment:outcome_list")
+    return render(
+        request,
+        "assessment/outcome_confirm.html",
+        {
+            "outcome": outcome,
+            "rules_text": _rules_text(RuleParameters.from_json(outcome.rule_set.parameters)),
+            "errors": [("", m) for m in errors],
+        },
+        status=409 if errors else 200,
+    )
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def outcomes_publish(request):
+    """Check the confirmed outcomes, then publish them together."""
+    ready = list(selectors.outcomes_to_publish())
+    errors = []
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("outcome") if v.isdigit()]
+        try:
+            published = services.outcomes_publish(outcome_ids=ids, actor=request.user)
+        except AssessmentError as exc:
+            errors = exc.messages
+        else:
+            request.session["assessment:published"] = [o.pk for o in published]
+            return redirect("assessment:outcomes_published")
+    return render(
+        request,
+        "assessment/outcomes_publish.html",
+        {"ready": ready, "errors": [("", m) for m in errors]},
+        status=409 if errors else 200,
+    )
+
+
+@role_required(ADMIN)
+def outcomes_published(request):
+    ids = request.session.get("assessment:published") or []
+    outcomes = Outcome.objects.filter(pk__in=ids).select_related("attempt__worker__user")
+    return render(request, "assessment/outcomes_published.html", {"outcomes": outcomes})
+
+
+# --- Candidates: outcome, fast-track retake, review -------------------------------------------
+
+
+@social_worker_required
+def my_outcome(request):
+    worker = SocialWorker.objects.get(user=request.user)
+    attempts = selectors.worker_outcomes(worker)
+    today = timezone.localdate()
+    for attempt in attempts:
+        attempt.fast_track_problems = services.fast_track_problems(attempt, today=today)
+        attempt.fast_track_closes = services.fast_track_closes(attempt)
+        attempt.review_problems = services.review_problems(attempt, today=today)
+        attempt.review_deadline = services.review_deadline(attempt.outcome)
+        attempt.live_retake = next(
+            (r for r in attempt.retakes.all() if r.state != AttemptState.CANCELLED), None
+        )
+    return render(request, "assessment/my_outcome.html", {"attempts": attempts})
+
+
+def _own_attempt(request, attempt_id: int) -> Attempt:
+    attempt = _attempt_for(request, attempt_id, check=policies.can_view_attempt)
+    if not policies.can_act_for_own_outcome(request.user, attempt):
+        raise PermissionDenied
+    return attempt
+
+
+def _fast_track_key(attempt_id: int) -> str:
+    return f"assessment:fast_track:{attempt_id}"
+
+
+def _cannot(request, attempt, title, problems):
+    return render(
+        request,
+        "assessment/cannot.html",
+        {"attempt": attempt, "title": title, "problems": problems},
+        status=409,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fast_track(request, attempt_id: int):
+    parent = _own_attempt(request, attempt_id)
+    problems = services.fast_track_problems(parent)
+    if problems:
+        return _cannot(request, parent, "You cannot book a fast-track retake", problems)
+    key = _fast_track_key(parent.pk)
+    form = FastTrackForm(
+        _posted(request),
+        initial=request.session.get(key),
+        sittings=selectors.sittings_open_for_booking(),
+    )
+    if request.method == "POST" and form.is_valid():
+        request.session[key] = {"sitting": form.cleaned_data["sitting"].pk}
+        return redirect("assessment:fast_track_check", attempt_id=parent.pk)
+    return render(
+        request,
+        "assessment/fast_track.html",
+        {"parent": parent, "form": form, "areas": services.areas_not_met(parent)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fast_track_check(request, attempt_id: int):
+    parent = _own_attempt(request, attempt_id)
+    key = _fast_track_key(parent.pk)
+    answers = request.session.get(key)
+    sitting = answers and selectors.sittings_with_counts().filter(pk=answers["sitting"]).first()
+    if not sitting:
+        return redirect("assessment:fast_track", attempt_id=parent.pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            retake = services.attempt_book_fast_track(
+                parent=parent, sitting=sitting, actor=request.user
+            )
+        except AssessmentError as exc:
+            errors = exc.messages
+        else:
+            del request.session[key]
+            return redirect("assessment:booked", attempt_id=retake.pk)
+    return render(
+        request,
+        "assessment/fast_track_check.html",
+        {
+            "parent": parent,
+            "sitting_label": sitting_label(sitting),
+            "areas": services.areas_not_met(parent),
+            "errors": [("", m) for m in errors],
+        },
+        status=409 if errors else 200,
+    )
+
+
+def _review_key(attempt_id: int) -> str:
+    return f"assessment:review:{attempt_id}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_request(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    problems = services.review_problems(attempt)
+    if problems:
+        return _cannot(request, attempt, "You cannot ask for a review", problems)
+    key = _review_key(attempt.pk)
+    form = ReviewRequestForm(_posted(request), initial=request.session.get(key))
+    if request.method == "POST" and form.is_valid():
+        request.session[key] = {"grounds": form.cleaned_data["grounds"].strip()}
+        return redirect("assessment:review_check", attempt_id=attempt.pk)
+    outcome = services.current_outcome(attempt)
+    return render(
+        request,
+        "assessment/form_page.html",
+        {
+            "form": form,
+            "title": "Ask for a review of your outcome",
+            "caption": f"Outcome {outcome.reference}",
+            "intro": "An independent reviewer who did not mark your assessment will look at "
+            f"how you were assessed. You can ask until {services.review_deadline(outcome):%-d %B %Y}.",
+            "back_url": reverse("assessment:my_outcome"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_check(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    key = _review_key(attempt.pk)
+    answers = request.session.get(key)
+    if not answers:
+        return redirect("assessment:review_request", attempt_id=attempt.pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            review = services.review_request(
+                attempt=attempt, grounds=answers["grounds"], actor=request.user
+            )
+        except AssessmentError as exc:
+            errors = exc.messages
+        else:
+            del request.session[key]
+            return redirect("assessment:review_requested", review_id=review.pk)
+    return render(
+        request,
+        "assessment/review_check.html",
+        {
+            "attempt": attempt,
+            "outcome": services.current_outcome(attempt),
+            "answers": answers,
+            "errors": [("", m) for m in errors],
+        },
+        status=409 if errors else 200,
+    )
+
+
+def _review(request, review_id: int) -> ReviewRequest:
+    try:
+        return selectors.review_detail(review_id)
+    except ReviewRequest.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def review_requested(request, review_id: int):
+    review = _review(request, review_id)
+    if not policies.can_act_for_own_outcome(request.user, review.attempt):
+        raise PermissionDenied
+    return render(request, "assessment/review_requested.html", {"review": review})
+
+
+def _reviewer_review(request, review_id: int) -> ReviewRequest:
+    review = _review(request, review_id)
+    allocation = policies.allocation_of(request.user, review.attempt, MarkerRole.REVIEWER)
+    if allocation is None or not policies.can_mark(request.user, allocation):
+        raise PermissionDenied
+    return review
+
+
+def _decision_key(review_id: int) -> str:
+    return f"assessment:review_decision:{review_id}"
+
+
+@role_required(*ASSESSING)
+@require_http_methods(["GET", "POST"])
+def review_decide(request, review_id: int):
+    review = _reviewer_review(request, review_id)
+    if review.state != ReviewState.REQUESTED:
+        return redirect("assessment:review_decided", review_id=review.pk)
+    key = _decision_key(review.pk)
+    form = ReviewDecisionForm(_posted(request), initial=request.session.get(key))
+    if request.method == "POST" and form.is_valid():
+        request.session[key] = {
+            "decision": form.cleaned_data["decision"],
+            "reason": form.cleaned_data["reason"].strip(),
+        }
+        return redirect("assessment:review_decide_check", review_id=review.pk)
+    return render(
+        request,
+        "assessment/review_decide.html",
+        {"review": review, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*ASSESSING)
+@require_http_methods(["GET", "POST"])
+def review_decide_check(request, review_id: int):
+    review = _reviewer_review(request, review_id)
+    key = _decision_key(review.pk)
+    answers = request.session.get(key)
+    if not answers:
+        return redirect("assessment:review_decide", review_id=review.pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.review_decide(
+                review=review,
+                uphold=answers["decision"] == "uphold",
+                reason=answers["reason"],
+                actor=request.user,
+            )
+        except AssessmentError as exc:
+            errors = exc.messages
+        else:
+            del request.session[key]
+            return redirect("assessment:review_decided", review_id=review.pk)
+    return render(
+        request,
+        "assessment/review_decide_check.html",
+        {"review": review, "answers": answers, "errors": [("", m) for m in errors]},
+        status=409 if errors else 200,
+    )
+
+
+@role_required(*ASSESSING)
+def review_decided(request, review_id: int):
+    review = _reviewer_review(request, review_id)
+    if review.state == ReviewState.REQUESTED:
+        return redirect("assessment:review_decide", review_id=review.pk)
+    return render(request, "assessment/review_decided.html", {"review": review})

@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class FeedbackConfig(AppConfig):
     name = "feedback"
+
+    def ready(self):
+        from assessment.signals import outcome_published, register_pre_publish_check
+        from endorsement.selectors import register_accreditation_check
+
+        from . import selectors, services, tasks  # noqa: F401  (registers the build tasks)
+
+        outcome_published.connect(services.on_outcome_published, dispatch_uid="feedback.letter")
+        register_pre_publish_check(services.publication_feedback_problems)
+        register_accreditation_check(selectors.worker_holds_accreditation)

@@ -20,7 +20,10 @@ class Section:
 SECTIONS_BY_ROLE: list[tuple[str, list[Section]]] = [
     (
         Role.SUPERVISOR,
-        [Section("Supervisees", "endorsement:supervisees")],
+        [
+            Section("Supervisees", "endorsement:supervisees"),
+            Section("Results", "feedback:results_workers"),
+        ],
     ),
     (
         Role.LA_LEAD,
@@ -28,16 +31,25 @@ SECTIONS_BY_ROLE: list[tuple[str, list[Section]]] = [
             Section("Staff", "naas:staff_start"),
             Section("Endorsements to confirm", "endorsement:confirmation_queue"),
             Section("Assessment bookings", "assessment:la_bookings"),
+            Section("Results", "feedback:results_workers"),
+            Section("Reports", "reporting:la_reports_start"),
         ],
     ),
     (Role.ASSESSOR, [Section("Test results", "assessment:assessor_home")]),
     (Role.MODERATOR, [Section("Test results", "assessment:assessor_home")]),
-    (Role.ADMINISTRATOR, [Section("Assessment days", "assessment:admin_home")]),
+    (
+        Role.ADMINISTRATOR,
+        [
+            Section("Assessment days", "assessment:admin_home"),
+            Section("Letters", "feedback:letters"),
+        ],
+    ),
     (Role.DFE, [Section("Dashboards", "reporting:dashboard")]),
 ]
 SOCIAL_WORKER_SECTIONS = [
     Section("Your accreditation", "endorsement:my_endorsement"),
     Section("Your assessment", "assessment:my_assessment"),
+    Section("Your results", "feedback:my_results"),
     Section("Equality information", "naas:equality_data"),
 ]
 

@@ -3,7 +3,6 @@
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -148,15 +147,24 @@ def document_queue(*, document: GeneratedDocument) -> None:
     """Send the document's build task once the current transaction commits. If the broker is
     down the error is logged, not raised: the row stays pending and the sweep sends it later."""
     type(document).objects.filter(pk=document.pk).update(queued_at=timezone.now())
-    transaction.on_commit(
-        partial(_send_build_task, document.build_task_name, document.pk), robust=True
-    )
+    task_name, document_id = document.build_task_name, document.pk
+
+    # A named function, not functools.partial: Django logs a failing robust callback by its
+    # __qualname__, which a partial lacks (the logging itself then raised, defeating robust=True).
+    def send_build_task() -> None:
+        _send_build_task(task_name, document_id)
+
+    transaction.on_commit(send_build_task, robust=True)
 
 
 def _send_build_task(task_name: str, document_id: int) -> None:
     from celery import current_app
+    from django.utils.module_loading import import_string
 
-    current_app.tasks[task_name].delay(document_id)
+    # In a web process Celery has not imported the apps' tasks modules (autodiscovery runs in
+    # workers): import the task by its dotted name when it is not registered yet.
+    task = current_app.tasks.get(task_name) or import_string(task_name)
+    task.delay(document_id)
 
 
 def document_build(

@@ -56,3 +56,29 @@ def duration_hours(delta):
     if hours < 48:
         return f"{hours:.1f} hours"
     return f"{hours / 24:.1f} days"
+
+
+OUTCOME_TAG_COLOURS = {
+    "met": "govuk-tag--green",
+    "partially_met": "govuk-tag--yellow",
+    "not_met": "govuk-tag--red",
+}
+OUTCOME_LABELS = {"met": "Met", "partially_met": "Partially met", "not_met": "Not met"}
+
+
+@register.simple_tag
+def outcome_tag(result):
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>',
+        OUTCOME_TAG_COLOURS.get(result, ""),
+        OUTCOME_LABELS.get(result, result),
+    )
+
+
+@register.filter
+def mark_value(value):
+    """A decimal like 2.50 shown as 2.5; empty shown as a dash."""
+    if value is None:
+        return "–"
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return text

@@ -2,6 +2,7 @@
 covers a level's KSS, valid test forms, bookings and results files."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -10,16 +11,21 @@ from assessment import services
 from assessment.models import (
     OPTION_LETTERS,
     AssessmentCentre,
+    Attempt,
     Item,
     ItemFormat,
+    MarkerRole,
+    ResultsImport,
     Scenario,
     Sitting,
     Slot,
+    TestAreaScore,
     TestForm,
+    TestResult,
 )
 from endorsement.models import Endorsement, EndorsementState
 from naas.models import KSSFramework, Level, Region, Role
-from naas.tests.factories import SocialWorkerFactory, staff_user
+from naas.tests.factories import LocalAuthorityFactory, SocialWorkerFactory, staff_user
 
 
 def endorsed(worker=None, *, level=Level.PRACTITIONER, state=EndorsementState.ENDORSED, **extra):
@@ -168,3 +174,112 @@ def answer_rows(attempt, form: TestForm, *, correct=True, override=None):
         chosen = override.get(item.code, ";".join(chosen))
         rows.append((attempt.worker.registration_number, form.code, item.code, chosen))
     return rows
+
+
+# --- Simulated practice, moderation and outcomes --------------------------------------------
+
+
+def knowledge_scores(attempt, percent=80, per_area=None, admin=None):
+    """Store a knowledge-test result for the attempt directly: `percent` in every area it
+    covers, or per area number from `per_area`."""
+    per_area = per_area or {}
+    admin = admin or administrator()
+    results_import = ResultsImport.objects.create(
+        sitting=attempt.sitting,
+        uploaded_by=admin,
+        file_sha256="0" * 64,
+        row_count=30,
+        candidates_recorded=1,
+        candidates_unchanged=0,
+    )
+    form = TestForm.objects.create(
+        code=_next("TF"),
+        title="Form",
+        level=attempt.level,
+        framework=attempt.framework,
+        scenario=make_scenario(attempt.level),
+    )
+    result = TestResult.objects.create(
+        attempt=attempt,
+        test_form=form,
+        results_import=results_import,
+        raw_score=Decimal(percent) * Decimal("0.3"),
+        max_score=Decimal(30),
+        answers_digest="0" * 64,
+    )
+    for area in attempt.areas.all():
+        value = Decimal(str(per_area.get(area.number, percent)))
+        TestAreaScore.objects.create(
+            result=result,
+            area=area,
+            marks=value,
+            max_marks=Decimal(100),
+            percent=value,
+            item_count=3,
+        )
+    return result
+
+
+def sat_attempt(worker=None, *, admin=None, level=Level.PRACTITIONER, percent=80, per_area=None):
+    """A booked attempt whose day has come and who attended, with knowledge-test scores."""
+    admin = admin or administrator()
+    worker = worker or SocialWorkerFactory()
+    sitting = SittingFactory()
+    attempt = book(endorsed(worker, level=level), sitting)
+    set_sitting_date(sitting, 0)
+    attempt = services.attempt_record_attendance(attempt=attempt, attended=True, actor=admin)
+    if percent is not None:
+        knowledge_scores(attempt, percent, per_area, admin)
+    return Attempt.objects.get(pk=attempt.pk)
+
+
+def independent_assessor(role=Role.ASSESSOR, **fields):
+    """An assessor (or moderator) linked to an LA of their own, unrelated to any candidate."""
+    return staff_user(role, LocalAuthorityFactory(), **fields)
+
+
+def mark_entries(attempt, marks=(3, 3, 3, 3), per_area=None, note="Observed evidence"):
+    """MarkEntry for every area the attempt covers: `marks` for each (or per area number)."""
+    per_area = per_area or {}
+    return {
+        area.pk: services.MarkEntry(*per_area.get(area.number, marks), evidence_note=note)
+        for area in attempt.areas.all()
+    }
+
+
+def allocate(attempt, role, *, admin, assessor=None):
+    if assessor is None:
+        assessor = independent_assessor(
+            Role.MODERATOR if role == MarkerRole.MODERATOR else Role.ASSESSOR
+        )
+    return services.allocation_create(attempt=attempt, assessor=assessor, role=role, actor=admin)
+
+
+def first_mark(attempt, *, admin, marks=(3, 3, 3, 3), per_area=None, assessor=None):
+    allocation = allocate(attempt, MarkerRole.FIRST, admin=admin, assessor=assessor)
+    services.marks_submit(
+        allocation=allocation,
+        marks=mark_entries(attempt, marks, per_area),
+        actor=allocation.assessor,
+    )
+    return allocation
+
+
+def publish(attempt, *, admin):
+    """Confirm and publish the attempt's current outcome."""
+    outcome = services.current_outcome(attempt)
+    services.outcome_confirm(outcome=outcome, actor=admin)
+    services.outcomes_publish(outcome_ids=[outcome.pk], actor=admin)
+    outcome.refresh_from_db()
+    return outcome
+
+
+def published_attempt(worker=None, *, admin, marks=(3, 3, 3, 3), per_area=None, percent=80):
+    """An attempt marked (not second-marked: set the sample to 0%) and published."""
+    attempt = sat_attempt(worker, admin=admin, percent=percent)
+    first_mark(attempt, admin=admin, marks=marks, per_area=per_area)
+    outcome = publish(Attempt.objects.get(pk=attempt.pk), admin=admin)
+    return Attempt.objects.get(pk=attempt.pk), outcome
+
+
+PARTIAL_MARKS = {9: (2, 2, 2, 2), 10: (1, 2, 1, 2)}  # practitioner: 8 of 10 met

@@ -55,6 +55,31 @@ def test_sittings_bookings_and_results_are_ready_to_explore(seeded):
     assert AdjustmentRequest.objects.filter(decision=AdjustmentDecision.PENDING).exists()
     assert AdjustmentRequest.objects.filter(decision=AdjustmentDecision.APPROVED).exists()
     assert Attempt.objects.filter(state=AttemptState.BOOKED).count() >= 2
-    assert TestResult.objects.count() == 3
+    assert TestResult.objects.count() == 8  # 3 Kirklees candidates, 5 for marking (issue 5)
     assessor = User.objects.get(email="assessor@demo.naas.test")
     assert selectors.test_results_for_assessor(assessor).count() == 3
+
+
+def test_marking_moderation_and_outcomes_are_ready_to_explore(seeded):
+    from assessment import services
+    from assessment.models import Allocation, MarkerRole, Outcome, OutcomeResult
+
+    assessor = User.objects.get(email="assessor@demo.naas.test")
+    to_score = Allocation.objects.filter(
+        assessor=assessor, role=MarkerRole.FIRST, submitted_at__isnull=True
+    )
+    assert to_score.count() == 3
+    assert all(a.attempt.state == AttemptState.SAT for a in to_score)
+    moderator = User.objects.get(email="moderator@demo.naas.test")
+    waiting = Allocation.objects.get(assessor=moderator, role=MarkerRole.MODERATOR)
+    assert services.attempt_next_step(waiting.attempt) == MarkerRole.MODERATOR
+    published = Outcome.objects.filter(published_at__isnull=False)
+    assert set(published.values_list("result", flat=True)) == set(OutcomeResult.values)
+    worker = User.objects.get(email="worker@demo.naas.test").social_worker
+    mine = Attempt.objects.get(worker=worker, state=AttemptState.OUTCOME_PUBLISHED)
+    assert services.current_outcome(mine).result == OutcomeResult.PARTIALLY_MET
+    assert services.fast_track_problems(mine) == []
+    # running the seed again changes nothing
+    count = Outcome.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert Outcome.objects.count() == count

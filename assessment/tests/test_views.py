@@ -12,6 +12,7 @@ from assessment.models import (
     AttemptState,
     Item,
     ItemFormat,
+    MarkerRole,
     Sitting,
     TestForm,
 )
@@ -73,6 +74,11 @@ def world(admin_user):
     )
     linked = staff_user(Role.ASSESSOR, la)
     moderator = staff_user(Role.MODERATOR)
+    assessor = staff_user(Role.ASSESSOR)
+    # Assessors see only the attempts allocated to them (issue 5).
+    services.allocation_create(
+        attempt=sat, assessor=assessor, role=MarkerRole.FIRST, actor=admin_user
+    )
     users = {
         "anonymous": None,
         "candidate": candidate.user,
@@ -80,7 +86,7 @@ def world(admin_user):
         "lead": staff_user(Role.LA_LEAD, la),
         "other_lead": staff_user(Role.LA_LEAD),
         "supervisor": candidate.supervisor,
-        "assessor": staff_user(Role.ASSESSOR),
+        "assessor": assessor,
         "linked_assessor": linked,
         "moderator": moderator,
         "administrator": admin_user,
@@ -116,7 +122,7 @@ PAGES = {
     "assessment:assessor_home": (lambda w: {}, ASSESSORS, 200),
     "assessment:attempt_test_result": (
         lambda w: {"attempt_id": w["sat"].pk},
-        {"assessor", "moderator", "administrator"},
+        {"assessor", "administrator"},  # the moderator is not allocated to this attempt
         200,
     ),
     "assessment:admin_home": (lambda w: {}, ADMIN_ONLY, 200),
