@@ -1,0 +1,41 @@
+"""Who may see or do what with results, feedback, letters, certificates and support plans.
+
+A worker's results (outcome, feedback per area, letters, certificate, support plan) are seen
+only by the worker, their supervisor (acting in the worker's LA) and their LA's lead. DfE staff
+and assessors never see them here: DfE sees aggregates only."""
+
+from assessment.models import Allocation, Attempt, MarkerRole
+from naas.models import Role, SocialWorker
+from naas.policies import can_lead_la, can_supervise, has_role
+
+
+def can_view_results(user, worker: SocialWorker) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        worker.user_id == user.pk
+        or can_supervise(user, worker)
+        or can_lead_la(user, worker.local_authority_id)
+    )
+
+
+def can_manage_support_plan(user, worker: SocialWorker) -> bool:
+    """The worker's supervisor or their LA's lead records the employer's support."""
+    return user.is_authenticated and (
+        can_supervise(user, worker) or can_lead_la(user, worker.local_authority_id)
+    )
+
+
+def can_write_feedback(user, attempt: Attempt) -> bool:
+    """Only the attempt's active first marker writes its feedback."""
+    return (
+        user.is_authenticated
+        and Allocation.objects.filter(
+            attempt=attempt, assessor=user, role=MarkerRole.FIRST, active=True
+        ).exists()
+    )
+
+
+def can_manage_documents(user) -> bool:
+    """Assessment administrators see letters and certificates that failed, and retry them."""
+    return has_role(user, Role.ADMINISTRATOR)

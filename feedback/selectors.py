@@ -1,0 +1,237 @@
+"""Reads for the results pages, letters and the public accreditation check, each with a fixed
+number of queries however much history a worker has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+
+from assessment.models import AreaOutcome, Attempt, Outcome, OutcomeResult
+from naas.models import DocumentState, KSSArea, SocialWorker
+
+from .models import (
+    Accreditation,
+    AreaFeedback,
+    Certificate,
+    Letter,
+    SupportAction,
+    SupportPlan,
+)
+
+
+def fast_track_months() -> int:
+    return int(getattr(settings, "NAAS_FAST_TRACK_MONTHS", 6))
+
+
+def review_working_days() -> int:
+    return int(getattr(settings, "NAAS_REVIEW_WORKING_DAYS", 20))
+
+
+def add_working_days(start: date, days: int) -> date:
+    """`days` weekdays after `start` (Monday to Friday; bank holidays are not known here)."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
+def fast_track_deadline(outcome: Outcome) -> date | None:
+    """The last day to book a fast-track retake, for a partially met outcome that is not itself
+    a retake (a fast track is allowed once)."""
+    if outcome.result != OutcomeResult.PARTIALLY_MET or outcome.published_at is None:
+        return None
+    if outcome.attempt.parent_id is not None:
+        return None
+    return outcome.published_at.date() + relativedelta(months=fast_track_months())
+
+
+def review_deadline(outcome: Outcome) -> date | None:
+    if outcome.published_at is None:
+        return None
+    return add_working_days(outcome.published_at.date(), review_working_days())
+
+
+def published_outcomes(worker: SocialWorker) -> QuerySet[Outcome]:
+    return (
+        Outcome.objects.filter(attempt__worker=worker, published_at__isnull=False)
+        .select_related("attempt", "attempt__parent", "attempt__sitting", "attempt__framework")
+        .order_by("-published_at", "-version", "-id")
+    )
+
+
+def current_outcome(worker: SocialWorker) -> Outcome | None:
+    """The worker's latest published outcome that no review has replaced."""
+    return published_outcomes(worker).filter(superseded_at__isnull=True).first()
+
+
+@dataclass
+class AreaRow:
+    area: KSSArea
+    result: str
+    result_label: str
+    carried_forward: bool
+    feedback: str = ""
+    development_suggestions: str = ""
+
+
+def _attempt_chain_ids(attempt: Attempt) -> list[int]:
+    """The attempt and the attempts it retakes, nearest first."""
+    ids = [attempt.pk]
+    parent_id = attempt.parent_id
+    seen = {attempt.pk}
+    while parent_id and parent_id not in seen:
+        ids.append(parent_id)
+        seen.add(parent_id)
+        parent_id = Attempt.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return ids
+
+
+def area_rows(outcome: Outcome) -> list[AreaRow]:
+    """Each area's result with its feedback. A carried-forward area of a fast-track retake
+    keeps the feedback written at the attempt where it was met."""
+    chain = _attempt_chain_ids(outcome.attempt)
+    feedback: dict[int, AreaFeedback] = {}
+    for item in AreaFeedback.objects.filter(attempt_id__in=chain):
+        current = feedback.get(item.area_id)
+        if current is None or chain.index(item.attempt_id) < chain.index(current.attempt_id):
+            feedback[item.area_id] = item
+    rows = []
+    for area_outcome in AreaOutcome.objects.filter(outcome=outcome).select_related("area"):
+        written = feedback.get(area_outcome.area_id)
+        rows.append(
+            AreaRow(
+                area=area_outcome.area,
+                result=area_outcome.result,
+                result_label=area_outcome.get_result_display(),
+                carried_forward=area_outcome.carried_forward,
+                feedback=written.feedback if written else "",
+                development_suggestions=written.development_suggestions if written else "",
+            )
+        )
+    return rows
+
+
+def areas_not_met(outcome: Outcome) -> list[KSSArea]:
+    return [
+        row.area
+        for row in AreaOutcome.objects.filter(outcome=outcome)
+        .exclude(result=OutcomeResult.MET)
+        .select_related("area")
+    ]
+
+
+def attempt_areas(attempt: Attempt) -> list[KSSArea]:
+    areas = list(attempt.areas.order_by("number"))
+    return areas or list(attempt.framework.areas.order_by("number"))
+
+
+def draft_outcome(attempt: Attempt) -> Outcome | None:
+    """The attempt's current outcome version (published or not)."""
+    return attempt.outcomes.filter(superseded_at__isnull=True).order_by("-version").first()
+
+
+@dataclass
+class Results:
+    worker: SocialWorker
+    current: Outcome | None
+    areas: list[AreaRow]
+    history: list[Outcome]
+    letters: list[Letter]
+    accreditation: Accreditation | None
+    certificate: Certificate | None
+    plan: SupportPlan | None
+    fast_track_until: date | None = None
+    review_until: date | None = None
+    pending_letters: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def worker_results(worker: SocialWorker) -> Results:
+    history = list(published_outcomes(worker).select_related("letter"))
+    current = next((o for o in history if o.superseded_at is None), None)
+    letters = [o.letter for o in history if hasattr(o, "letter")]
+    accreditation = (
+        Accreditation.objects.filter(worker=worker, withdrawn_at__isnull=True)
+        .select_related("certificate", "outcome")
+        .first()
+    )
+    plan = None
+    if current is not None:
+        plan = (
+            SupportPlan.objects.filter(outcome=current)
+            .prefetch_related(
+                Prefetch("actions", queryset=SupportAction.objects.select_related("area"))
+            )
+            .first()
+        )
+    return Results(
+        worker=worker,
+        current=current,
+        areas=area_rows(current) if current else [],
+        history=history,
+        letters=letters,
+        accreditation=accreditation,
+        certificate=getattr(accreditation, "certificate", None) if accreditation else None,
+        plan=plan,
+        fast_track_until=fast_track_deadline(current) if current else None,
+        review_until=review_deadline(current) if current else None,
+        pending_letters=sum(1 for letter in letters if letter.state != DocumentState.READY),
+    )
+
+
+def workers_with_results(worker_ids: QuerySet) -> list[tuple[SocialWorker, Outcome | None]]:
+    """Workers (from a queryset of ids) with their current published outcome, in two queries."""
+    workers = list(
+        SocialWorker.objects.filter(pk__in=worker_ids)
+        .select_related("user", "local_authority")
+        .order_by("user__full_name")
+    )
+    outcomes: dict[int, Outcome] = {}
+    for outcome in (
+        Outcome.objects.filter(
+            attempt__worker__in=workers, published_at__isnull=False, superseded_at__isnull=True
+        )
+        .select_related("attempt")
+        .order_by("published_at")
+    ):
+        outcomes[outcome.attempt.worker_id] = outcome
+    return [(worker, outcomes.get(worker.pk)) for worker in workers]
+
+
+def documents_needing_attention() -> list[tuple[str, object]]:
+    """Letters and certificates that are not ready yet or failed, oldest first."""
+    waiting = [DocumentState.PENDING, DocumentState.RUNNING, DocumentState.FAILED]
+    rows: list[tuple[str, object]] = [
+        ("letter", letter)
+        for letter in Letter.objects.filter(state__in=waiting).select_related("outcome")
+    ]
+    rows += [
+        ("certificate", certificate)
+        for certificate in Certificate.objects.filter(state__in=waiting).select_related(
+            "accreditation"
+        )
+    ]
+    rows.sort(key=lambda row: row[1].requested_at)
+    return rows
+
+
+def accreditation_is_valid(*, registration_number: str, reference: str) -> bool:
+    """Whether a current accreditation with this reference belongs to this registration number."""
+    return Accreditation.objects.filter(
+        reference=reference.strip().upper(),
+        worker__registration_number=registration_number.strip().upper(),
+        withdrawn_at__isnull=True,
+    ).exists()
+
+
+def worker_holds_accreditation(worker: SocialWorker, level: str) -> bool:
+    return Accreditation.objects.filter(
+        worker=worker, level=level, withdrawn_at__isnull=True
+    ).exists()

@@ -1,0 +1,301 @@
+"""Results, feedback, support plans, letters and the public accreditation check. Views are
+thin: a policy decides access, a form checks input, a service writes, a selector reads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessment.models import Attempt
+from naas.access import role_required, social_worker_required
+from naas.models import DocumentState, Role, SocialWorker
+from naas.policies import la_ids_where
+
+from . import policies, selectors, services
+from .forms import (
+    AreaFeedbackForm,
+    CheckAccreditationForm,
+    SupportActionForm,
+    SupportActionStatusForm,
+)
+from .models import AreaFeedback, Certificate, Letter, SupportAction
+
+GET_POST = ["GET", "POST"]
+NOT_FOUND_MESSAGE = (
+    "We could not find a current accreditation with that registration number and reference"
+)
+
+
+def _worker_or_404(request, worker_id: int) -> SocialWorker:
+    worker = get_object_or_404(
+        SocialWorker.objects.select_related("user", "local_authority"), pk=worker_id
+    )
+    if not policies.can_view_results(request.user, worker):
+        raise Http404
+    return worker
+
+
+def _results_context(results, *, viewer_is_worker: bool, can_manage: bool) -> dict:
+    return {
+        "results": results,
+        "worker": results.worker,
+        "viewer_is_worker": viewer_is_worker,
+        "can_manage_plan": can_manage,
+        "needs_plan": results.current is not None and results.current.result != "met",
+    }
+
+
+# --- The social worker ------------------------------------------------------------------------
+
+
+@social_worker_required
+def my_results(request):
+    worker = SocialWorker.objects.select_related("user", "local_authority").get(user=request.user)
+    results = selectors.worker_results(worker)
+    return render(
+        request,
+        "feedback/my_results.html",
+        _results_context(results, viewer_is_worker=True, can_manage=False),
+    )
+
+
+# --- Supervisors and LA leads -----------------------------------------------------------------
+
+
+@role_required(Role.SUPERVISOR, Role.LA_LEAD)
+def results_workers(request):
+    lead_las = la_ids_where(request.user, Role.LA_LEAD)
+    supervisor_las = la_ids_where(request.user, Role.SUPERVISOR)
+    ids = SocialWorker.objects.filter(
+        local_authority_id__in=lead_las
+    ) | SocialWorker.objects.filter(supervisor=request.user, local_authority_id__in=supervisor_las)
+    rows = selectors.workers_with_results(ids.values("pk"))
+    return render(request, "feedback/results_workers.html", {"rows": rows})
+
+
+@role_required(Role.SUPERVISOR, Role.LA_LEAD)
+def worker_results(request, worker_id: int):
+    worker = _worker_or_404(request, worker_id)
+    results = selectors.worker_results(worker)
+    return render(
+        request,
+        "feedback/worker_results.html",
+        _results_context(
+            results,
+            viewer_is_worker=False,
+            can_manage=policies.can_manage_support_plan(request.user, worker),
+        ),
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.LA_LEAD)
+@require_http_methods(GET_POST)
+def support_action_new(request, worker_id: int):
+    worker = _worker_or_404(request, worker_id)
+    if not policies.can_manage_support_plan(request.user, worker):
+        raise Http404
+    outcome = selectors.current_outcome(worker)
+    areas = selectors.areas_not_met(outcome) if outcome else []
+    back = reverse("feedback:worker_results", kwargs={"worker_id": worker.pk})
+    if not areas:
+        return render(
+            request,
+            "feedback/no_plan_needed.html",
+            {"worker": worker, "back_url": back},
+            status=409,
+        )
+    form = SupportActionForm(request.POST or None, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        area = next(a for a in areas if a.pk == form.cleaned_data["area"])
+        try:
+            services.support_action_add(
+                worker=worker,
+                actor=request.user,
+                area=area,
+                action=form.cleaned_data["action"],
+                owner=form.cleaned_data["owner"],
+                due_on=form.cleaned_data["due_on"],
+            )
+        except services.FeedbackError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Support action added for area {area.number}")
+            return redirect(back)
+    return render(
+        request,
+        "feedback/support_action_new.html",
+        {"form": form, "worker": worker, "back_url": back},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.LA_LEAD)
+@require_http_methods(GET_POST)
+def support_action_status(request, action_id: int):
+    item = get_object_or_404(
+        SupportAction.objects.select_related("plan__worker__user", "area"), pk=action_id
+    )
+    worker = item.plan.worker
+    if not policies.can_manage_support_plan(request.user, worker):
+        raise Http404
+    back = reverse("feedback:worker_results", kwargs={"worker_id": worker.pk})
+    form = SupportActionStatusForm(request.POST or None, initial={"status": item.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_action_set_status(
+                item=item, actor=request.user, status=form.cleaned_data["status"]
+            )
+        except services.FeedbackError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Support action updated")
+            return redirect(back)
+    return render(
+        request,
+        "feedback/support_action_status.html",
+        {"form": form, "item": item, "worker": worker, "back_url": back},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Assessors --------------------------------------------------------------------------------
+
+
+@role_required(Role.ASSESSOR, Role.MODERATOR)
+@require_http_methods(GET_POST)
+def write_feedback(request, attempt_id: int):
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("framework", "worker__user"), pk=attempt_id
+    )
+    if not policies.can_write_feedback(request.user, attempt):
+        raise Http404
+    areas = selectors.attempt_areas(attempt)
+    outcome = selectors.draft_outcome(attempt)
+    results = {}
+    if outcome is not None:
+        results = {
+            row.area_id: (row.result, row.get_result_display())
+            for row in outcome.area_outcomes.all()
+        }
+    existing = {item.area_id: item for item in AreaFeedback.objects.filter(attempt=attempt)}
+    is_open = attempt.state in services.FEEDBACK_OPEN_STATES
+    form = AreaFeedbackForm(
+        request.POST if request.method == "POST" else None,
+        areas=areas,
+        results=results,
+        existing=existing,
+    )
+    if request.method == "POST" and is_open and form.is_valid():
+        try:
+            changed = services.area_feedback_save(
+                attempt=attempt, actor=request.user, entries=form.entries()
+            )
+        except services.FeedbackError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Feedback saved ({changed} area{'s' if changed != 1 else ''} changed)",
+            )
+            return redirect("feedback:write_feedback", attempt_id=attempt.pk)
+    return render(
+        request,
+        "feedback/write_feedback.html",
+        {
+            "form": form,
+            "attempt": attempt,
+            "outcome": outcome,
+            "is_open": is_open,
+            "existing": [existing[a.pk] for a in areas if a.pk in existing],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Documents --------------------------------------------------------------------------------
+
+
+def _file_response(document, filename: str):
+    if document.state != DocumentState.READY or not document.file:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def download_letter(request, letter_id: int):
+    letter = get_object_or_404(
+        Letter.objects.select_related("outcome__attempt__worker"), pk=letter_id
+    )
+    if not policies.can_view_results(request.user, letter.outcome.attempt.worker):
+        raise Http404
+    response = _file_response(letter, f"assessment-result-{letter.outcome.reference}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def download_certificate(request, certificate_id: int):
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("accreditation__worker"), pk=certificate_id
+    )
+    if not policies.can_view_results(request.user, certificate.accreditation.worker):
+        raise Http404
+    response = _file_response(
+        certificate, f"accreditation-certificate-{certificate.accreditation.reference}.pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(Role.ADMINISTRATOR)
+def letters(request):
+    return render(
+        request, "feedback/letters.html", {"rows": selectors.documents_needing_attention()}
+    )
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_POST
+def letter_retry(request, letter_id: int):
+    letter = get_object_or_404(Letter, pk=letter_id)
+    services.letter_retry(letter=letter, actor=request.user)
+    messages.success(request, f"Letter {letter.pk} has been queued again")
+    return redirect("feedback:letters")
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_POST
+def certificate_retry(request, certificate_id: int):
+    certificate = get_object_or_404(Certificate, pk=certificate_id)
+    services.certificate_retry(certificate=certificate, actor=request.user)
+    messages.success(request, f"Certificate {certificate.pk} has been queued again")
+    return redirect("feedback:letters")
+
+
+# --- The public check -------------------------------------------------------------------------
+
+
+@require_http_methods(GET_POST)
+def check_accreditation(request):
+    """Anyone may check an accreditation. The answer is only valid or not found: nothing else
+    about the person, and the same words for every kind of "not found"."""
+    form = CheckAccreditationForm(request.POST or None)
+    answer = None
+    if request.method == "POST" and form.is_valid():
+        answer = selectors.accreditation_is_valid(
+            registration_number=form.cleaned_data["registration_number"],
+            reference=form.cleaned_data["reference"],
+        )
+    return render(
+        request,
+        "feedback/check_accreditation.html",
+        {"form": form, "answer": answer, "not_found_message": NOT_FOUND_MESSAGE},
+        status=400 if form.errors else 200,
+    )
