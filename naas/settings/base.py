@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "endorsement.tasks.lapse_expired_endorsements",
         "schedule": crontab(hour=2, minute=0),
     },
+    "reporting-monthly-la-reports": {
+        "task": "reporting.tasks.request_monthly_la_reports",
+        "schedule": crontab(day_of_month=1, hour=3, minute=0),
+    },
     "documents-sweep": {
         "task": "naas.tasks.sweep_documents",
         "schedule": timedelta(minutes=5),

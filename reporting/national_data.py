@@ -1,0 +1,564 @@
+"""A realistic national dataset for benchmarks and demos (`manage.py seed_national`).
+
+About 152 LAs in the three phases (5 alpha, 48 beta, the rest national), N social workers
+(30,000 by default) with equality answers for about 70% of them, and their endorsements,
+bookings, attempts, outcomes, area outcomes, fast-track retakes and support plans, in
+proportions like the real scheme's: about 5% of the workforce accredited, older and
+minority-ethnic candidates meeting the standard a little less often, agency staff endorsed
+less. Rows are written with bulk inserts in batches, with no audit events (it is made-up data).
+
+Everything it makes is marked (ONS codes E99…, registration numbers from SW200000, emails at
+national.naas.test), so `--reset` removes exactly that and nothing else.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from assessment.models import (
+    AreaOutcome,
+    AssessmentCentre,
+    Attempt,
+    AttemptArea,
+    AttemptState,
+    Outcome,
+    OutcomeResult,
+    OutcomeRuleSet,
+    Sitting,
+    Slot,
+)
+from assessment.outcome_rules import RuleParameters
+from endorsement.models import Endorsement, EndorsementState
+from feedback.models import SupportAction, SupportActionStatus, SupportPlan
+from naas.models import (
+    AgeBand,
+    Disability,
+    EmploymentType,
+    EthnicityGroup,
+    KSSFramework,
+    Level,
+    LocalAuthority,
+    OfstedGrade,
+    Phase,
+    PhaseCode,
+    Region,
+    Role,
+    Sex,
+    SocialWorker,
+    StaffRole,
+    User,
+)
+
+from .models import LAReport
+
+DOMAIN = "national.naas.test"
+ONS_PREFIX = "E99"
+FIRST_REGISTRATION = 200_000
+CENTRE_NAME = "National assessment centre (seeded data)"
+RULE_SET_VERSION = 900
+BATCH = 2_000
+LA_COUNTS = {PhaseCode.ALPHA: 5, PhaseCode.BETA: 48, PhaseCode.NATIONAL: 99}
+PHASES = {
+    PhaseCode.ALPHA: (date(2018, 4, 1), date(2019, 3, 31), 500),
+    PhaseCode.BETA: (date(2019, 4, 1), date(2020, 3, 31), 8_000),
+    PhaseCode.NATIONAL: (date(2020, 4, 1), None, 30_000),
+}
+# How likely a worker in each phase is to have been endorsed.
+ENDORSED = {PhaseCode.ALPHA: 0.45, PhaseCode.BETA: 0.17, PhaseCode.NATIONAL: 0.065}
+GRANT = {PhaseCode.ALPHA: (250_000, 450_000), PhaseCode.BETA: (120_000, 300_000)}
+GRANT_NATIONAL = (30_000, 90_000)
+
+PLACE_STARTS = [
+    "Ash", "Brad", "Brook", "Craw", "Dun", "Elm", "Fair", "Glen", "Hart", "Kings",
+    "Lang", "Mill", "Nor", "Oak", "Pen", "Red", "Stan", "Thorn", "Wes", "Wood",
+]  # fmt: skip
+PLACE_ENDS = ["bury", "field", "ford", "ham", "ley", "mouth", "ton", "wick"]
+FIRST_NAMES = [
+    "Aisha", "Ben", "Chloe", "Daniel", "Ellie", "Farah", "George", "Hannah", "Imran", "Jess",
+    "Kwame", "Laura", "Mohammed", "Niamh", "Olu", "Priya", "Rhys", "Sophie", "Tom", "Yasmin",
+    "Zara", "Adam", "Bethan", "Carlos", "Dami", "Emma", "Femi", "Grace", "Harj", "Isla",
+]  # fmt: skip
+LAST_NAMES = [
+    "Ahmed", "Brown", "Clarke", "Davies", "Evans", "Fletcher", "Green", "Hussain", "Iqbal",
+    "Jones", "Khan", "Lewis", "Mensah", "Nowak", "Okafor", "Patel", "Quinn", "Roberts",
+    "Singh", "Taylor", "Walker", "Williams", "Wright", "Young", "Adeyemi", "Begum",
+]  # fmt: skip
+
+
+def _weighted(rng: random.Random, pairs: list[tuple[str, float]]) -> str:
+    return rng.choices([value for value, _ in pairs], weights=[w for _, w in pairs])[0]
+
+
+AGE = [
+    (AgeBand.UNDER_30, 22), (AgeBand.FROM_30_TO_39, 30), (AgeBand.FROM_40_TO_49, 24),
+    (AgeBand.FROM_50_TO_59, 16), (AgeBand.OVER_60, 5), (AgeBand.PREFER_NOT_TO_SAY, 3),
+]  # fmt: skip
+ETHNICITY = [
+    (EthnicityGroup.WHITE, 72), (EthnicityGroup.BLACK, 10), (EthnicityGroup.ASIAN, 8),
+    (EthnicityGroup.MIXED, 4), (EthnicityGroup.OTHER, 2), (EthnicityGroup.PREFER_NOT_TO_SAY, 4),
+]  # fmt: skip
+SEX = [(Sex.FEMALE, 84), (Sex.MALE, 14), (Sex.PREFER_NOT_TO_SAY, 2)]
+DISABILITY = [(Disability.NO, 84), (Disability.YES, 9), (Disability.PREFER_NOT_TO_SAY, 7)]
+LEVELS = [(Level.PRACTITIONER, 80), (Level.SUPERVISOR, 15), (Level.LEADER, 5)]
+OFSTED = [
+    (OfstedGrade.OUTSTANDING, 15), (OfstedGrade.GOOD, 45),
+    (OfstedGrade.REQUIRES_IMPROVEMENT, 30), (OfstedGrade.INADEQUATE, 10),
+]  # fmt: skip
+
+
+@dataclass
+class Summary:
+    local_authorities: int = 0
+    workers: int = 0
+    endorsements: int = 0
+    attempts: int = 0
+    outcomes: int = 0
+    accredited: int = 0
+
+
+def exists() -> bool:
+    return LocalAuthority.objects.filter(ons_code__startswith=ONS_PREFIX).exists()
+
+
+@transaction.atomic
+def reset() -> None:
+    """Remove everything seed_national made (and nothing else)."""
+    las = LocalAuthority.objects.filter(ons_code__startswith=ONS_PREFIX)
+    workers = SocialWorker.objects.filter(local_authority__in=las)
+    SupportAction.objects.filter(plan__worker__in=workers).delete()
+    SupportPlan.objects.filter(worker__in=workers).delete()
+    outcomes = Outcome.objects.filter(attempt__worker__in=workers)
+    AreaOutcome.objects.filter(outcome__in=outcomes).delete()
+    outcomes.delete()
+    attempts = Attempt.objects.filter(worker__in=workers)
+    AttemptArea.objects.filter(attempt__in=attempts).delete()
+    attempts.filter(parent__isnull=False).delete()
+    attempts.delete()
+    Endorsement.objects.filter(worker__in=workers).delete()
+    user_ids = list(workers.values_list("user_id", flat=True))
+    workers.delete()
+    for report in LAReport.objects.filter(local_authority__in=las):
+        report.file.delete(save=False)
+        report.csv_file.delete(save=False)
+        report.delete()
+    supervisor_ids = list(
+        StaffRole.objects.filter(local_authority__in=las).values_list("user_id", flat=True)
+    )
+    StaffRole.objects.filter(local_authority__in=las).delete()
+    User.objects.filter(pk__in=user_ids + supervisor_ids, email__endswith=f"@{DOMAIN}").delete()
+    las.delete()
+    Sitting.objects.filter(centre__name=CENTRE_NAME).delete()
+
+
+def _moment(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(9 + rng.randint(0, 7), rng.randint(0, 59)), UTC)
+
+
+def _insert(model, objects: list) -> list:
+    created = []
+    for start in range(0, len(objects), BATCH):
+        created += model.objects.bulk_create(objects[start : start + BATCH])
+    return created
+
+
+def _phases() -> dict[str, Phase]:
+    phases = {}
+    for code, (starts_on, ends_on, target) in PHASES.items():
+        phases[code], _ = Phase.objects.get_or_create(
+            code=code,
+            defaults={"starts_on": starts_on, "ends_on": ends_on, "target_accredited": target},
+        )
+    return phases
+
+
+def _place_names(count: int) -> list[str]:
+    taken = set(LocalAuthority.objects.values_list("name", flat=True))
+    names = [
+        f"{start}{end}"
+        for end in PLACE_ENDS
+        for start in PLACE_STARTS
+        if f"{start}{end}" not in taken
+    ]
+    return names[:count]
+
+
+@transaction.atomic
+def seed(*, workers: int, today: date, seed_value: int = 2022) -> Summary:
+    rng = random.Random(seed_value)
+    summary = Summary()
+    phases = _phases()
+    frameworks = {f.level: f for f in KSSFramework.objects.filter(is_current=True)}
+    areas = {level: list(f.areas.order_by("number")) for level, f in frameworks.items()}
+    rule_sets = {
+        level: OutcomeRuleSet.objects.get_or_create(
+            framework=framework,
+            version=RULE_SET_VERSION,
+            defaults={
+                "parameters": RuleParameters().to_json(),
+                "notes": "Made by seed_national for benchmarks and demos.",
+            },
+        )[0]
+        for level, framework in frameworks.items()
+    }
+    password = make_password(None)  # unusable: nobody signs in as seeded staff
+
+    # Local authorities, each with a supervisor.
+    plan = [code for code, count in LA_COUNTS.items() for _ in range(count)]
+    names = _place_names(len(plan))
+    las = _insert(
+        LocalAuthority,
+        [
+            LocalAuthority(
+                name=name,
+                ons_code=f"{ONS_PREFIX}{n:06d}",
+                region=rng.choice(Region.values),
+                ofsted_grade=_weighted(rng, OFSTED),
+                phase=phases[code],
+                min_tenure_months=rng.choice([6, 6, 6, 9, 12]),
+                endorses_agency_workers=rng.random() < 0.7,
+                grant_received=Decimal(rng.randint(*GRANT.get(code, GRANT_NATIONAL))),
+            )
+            for n, (code, name) in enumerate(zip(plan, names, strict=True), start=1)
+        ],
+    )
+    summary.local_authorities = len(las)
+    supervisors = _insert(
+        User,
+        [
+            User(
+                email=f"supervisor.{la.ons_code.lower()}@{DOMAIN}",
+                full_name=f"Supervisor {n}",
+                password=password,
+            )
+            for n, la in enumerate(las, start=1)
+        ],
+    )
+    _insert(
+        StaffRole,
+        [
+            StaffRole(user=user, role=Role.SUPERVISOR, local_authority=la)
+            for user, la in zip(supervisors, las, strict=True)
+        ],
+    )
+    supervisor_of = {la.pk: user for la, user in zip(las, supervisors, strict=True)}
+
+    # Social workers, spread unevenly over the LAs.
+    weights = [rng.uniform(0.4, 1.8) for _ in las]
+    homes = rng.choices(las, weights=weights, k=workers)
+    users = _insert(
+        User,
+        [
+            User(
+                email=f"sw{FIRST_REGISTRATION + n}@{DOMAIN}",
+                full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                password=password,
+            )
+            for n in range(workers)
+        ],
+    )
+    recorded = [rng.random() < 0.7 for _ in range(workers)]
+    people = _insert(
+        SocialWorker,
+        [
+            SocialWorker(
+                user=user,
+                registration_number=f"SW{FIRST_REGISTRATION + n}",
+                local_authority=la,
+                employment_type=(
+                    EmploymentType.AGENCY if rng.random() < 0.15 else EmploymentType.PERMANENT
+                ),
+                employed_since=today - timedelta(days=rng.randint(30, 15 * 365)),
+                job_level=_weighted(rng, LEVELS),
+                supervisor=supervisor_of[la.pk],
+                age_band=_weighted(rng, AGE) if recorded[n] else "",
+                ethnicity_group=_weighted(rng, ETHNICITY) if recorded[n] else "",
+                sex=_weighted(rng, SEX) if recorded[n] else "",
+                disability=_weighted(rng, DISABILITY) if rng.random() < 0.6 and recorded[n] else "",
+            )
+            for n, (user, la) in enumerate(zip(users, homes, strict=True))
+        ],
+    )
+    summary.workers = len(people)
+    la_by_pk = {la.pk: la for la in las}
+
+    # Endorsements: who was put forward, and what became of it.
+    endorsements, journeys = [], []
+    for worker in people:
+        la = la_by_pk[worker.local_authority_id]
+        chance = ENDORSED[la.phase.code]
+        if worker.employment_type == EmploymentType.AGENCY:
+            chance *= 0.6 if la.endorses_agency_workers else 0
+        if rng.random() >= chance:
+            continue
+        earliest = max(
+            la.phase.starts_on, worker.employed_since + timedelta(days=31 * la.min_tenure_months)
+        )
+        latest = today - timedelta(days=20)
+        if earliest >= latest:
+            continue
+        endorsed_on = earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
+        fate = rng.random()
+        state = EndorsementState.ENDORSED
+        if fate < 0.04:
+            state = EndorsementState.DRAFT
+        elif fate < 0.07:
+            state = EndorsementState.SIGNED_OFF
+        elif fate < 0.09:
+            state = EndorsementState.DECLINED
+        booked = state == EndorsementState.ENDORSED and rng.random() < 0.9
+        if state == EndorsementState.ENDORSED and not booked and (today - endorsed_on).days > 365:
+            state = EndorsementState.LAPSED
+        endorsed_at = (
+            _moment(endorsed_on, rng)
+            if state in (EndorsementState.ENDORSED, EndorsementState.LAPSED)
+            else None
+        )
+        booked_on = endorsed_on + timedelta(days=rng.randint(7, 42))
+        endorsements.append(
+            Endorsement(
+                worker=worker,
+                level=worker.job_level,
+                state=state,
+                supervisor=supervisor_of[la.pk],
+                consent_recorded_at=_moment(endorsed_on - timedelta(days=30), rng),
+                signed_off_by=supervisor_of[la.pk] if state != EndorsementState.DRAFT else None,
+                signed_off_at=_moment(endorsed_on - timedelta(days=7), rng)
+                if state != EndorsementState.DRAFT
+                else None,
+                endorsed_at=endorsed_at,
+                valid_until=endorsed_on + timedelta(days=365) if endorsed_at else None,
+                used_at=_moment(booked_on, rng) if booked else None,
+                closed_at=_moment(endorsed_on + timedelta(days=366), rng)
+                if state == EndorsementState.LAPSED
+                else None,
+            )
+        )
+        journeys.append((worker, booked, booked_on))
+    endorsements = _insert(Endorsement, endorsements)
+    summary.endorsements = len(endorsements)
+
+    # Sittings, made for the days they are needed.
+    centre, _ = AssessmentCentre.objects.get_or_create(
+        name=CENTRE_NAME, defaults={"address": "Seeded data", "region": Region.LONDON}
+    )
+    sittings: dict[date, Sitting] = {
+        s.date: s for s in Sitting.objects.filter(centre=centre, slot=Slot.MORNING)
+    }
+
+    def sitting_on(day: date) -> Sitting:
+        if day not in sittings:
+            sittings[day] = Sitting(centre=centre, date=day, slot=Slot.MORNING, capacity=10_000)
+        return sittings[day]
+
+    # First attempts, with how each went.
+    plans = []
+    for endorsement, (worker, booked, booked_on) in zip(endorsements, journeys, strict=True):
+        if not booked:
+            continue
+        sat_on = booked_on + timedelta(days=rng.randint(14, 56))
+        plans.append((endorsement, worker, booked_on, sat_on))
+    for _, _, _, sat_on in plans:
+        sitting_on(sat_on)
+    new_sittings = [s for s in sittings.values() if s.pk is None]
+    _insert(Sitting, new_sittings)
+
+    attempts, fates = [], []
+    for endorsement, worker, booked_on, sat_on in plans:
+        state, sat_at, published_on, result = _attempt_fate(rng, worker, sat_on, today)
+        attempts.append(
+            Attempt(
+                worker=worker,
+                level=endorsement.level,
+                framework=frameworks[endorsement.level],
+                endorsement=endorsement,
+                sitting=sittings[sat_on],
+                state=state,
+                booked_by=worker.user,
+                sat_at=sat_at,
+                cancelled_at=_moment(booked_on + timedelta(days=3), rng)
+                if state == AttemptState.CANCELLED
+                else None,
+                no_show_at=_moment(sat_on, rng) if state == AttemptState.NO_SHOW else None,
+            )
+        )
+        fates.append((booked_on, published_on, result))
+    attempts = _insert(Attempt, attempts)
+    # booked_at is set on insert (auto_now_add): put the real booking days back.
+    for attempt, (booked_on, _, _) in zip(attempts, fates, strict=True):
+        attempt.booked_at = _moment(booked_on, rng)
+    for start in range(0, len(attempts), BATCH):
+        Attempt.objects.bulk_update(attempts[start : start + BATCH], ["booked_at"])
+
+    outcomes, area_rows, attempt_areas, retakes = [], [], [], []
+    for attempt, (_booked_on, published_on, result) in zip(attempts, fates, strict=True):
+        level_areas = areas[attempt.level]
+        attempt_areas += [AttemptArea(attempt=attempt, area=area) for area in level_areas]
+        if result is None:
+            continue
+        outcome = Outcome(
+            attempt=attempt,
+            rule_set=rule_sets[attempt.level],
+            result=result,
+            reference=f"NAT-{attempt.pk}-1",
+            confirmed_at=_moment(published_on - timedelta(days=3), rng),
+            published_at=_moment(published_on, rng),
+        )
+        per_area = _area_results(rng, result, len(level_areas))
+        outcomes.append(outcome)
+        area_rows.append((outcome, level_areas, per_area, None))
+        if result == OutcomeResult.PARTIALLY_MET and rng.random() < 0.6:
+            retakes.append((attempt, published_on, level_areas, per_area))
+    _insert(AttemptArea, attempt_areas)
+
+    # Fast-track retakes of the areas not met, within six months.
+    retake_attempts, retake_fates, retake_areas = [], [], []
+    for parent, published_on, level_areas, per_area in retakes:
+        sat_on = published_on + timedelta(days=rng.randint(30, 170))
+        if sat_on >= today:
+            continue
+        sitting_on(sat_on)
+        result = OutcomeResult.MET if rng.random() < 0.7 else OutcomeResult.PARTIALLY_MET
+        retake_published = sat_on + timedelta(days=rng.randint(21, 56))
+        retake_fates.append(
+            (
+                parent,
+                sat_on,
+                retake_published if retake_published < today else None,
+                result,
+                level_areas,
+                per_area,
+            )
+        )
+    _insert(Sitting, [s for s in sittings.values() if s.pk is None])
+    for parent, sat_on, published_on, *_ in retake_fates:
+        retake_attempts.append(
+            Attempt(
+                worker=parent.worker,
+                level=parent.level,
+                framework=parent.framework,
+                parent=parent,
+                sitting=sittings[sat_on],
+                state=AttemptState.OUTCOME_PUBLISHED if published_on else AttemptState.SCORED,
+                booked_by=parent.worker.user,
+                sat_at=_moment(sat_on, rng),
+            )
+        )
+    retake_attempts = _insert(Attempt, retake_attempts)
+    for attempt, (_parent, _sat_on, published_on, result, level_areas, per_area) in zip(
+        retake_attempts, retake_fates, strict=True
+    ):
+        retaken = [a for a, r in zip(level_areas, per_area, strict=True) if r != OutcomeResult.MET]
+        retake_areas += [AttemptArea(attempt=attempt, area=area) for area in retaken]
+        if published_on is None:
+            continue
+        outcome = Outcome(
+            attempt=attempt,
+            rule_set=rule_sets[attempt.level],
+            result=result,
+            reference=f"NAT-{attempt.pk}-1",
+            confirmed_at=_moment(published_on - timedelta(days=3), rng),
+            published_at=_moment(published_on, rng),
+        )
+        retaken_results = (
+            [OutcomeResult.MET] * len(retaken)
+            if result == OutcomeResult.MET
+            else [OutcomeResult.NOT_MET] + [OutcomeResult.MET] * (len(retaken) - 1)
+        )
+        outcomes.append(outcome)
+        area_rows.append((outcome, level_areas, per_area, retaken_results))
+    _insert(AttemptArea, retake_areas)
+    outcomes = _insert(Outcome, outcomes)
+    area_outcomes = []
+    for outcome, level_areas, per_area, retaken_results in area_rows:
+        retaken = iter(retaken_results or [])
+        for area, first_result in zip(level_areas, per_area, strict=True):
+            carried = retaken_results is not None and first_result == OutcomeResult.MET
+            result = first_result if retaken_results is None or carried else next(retaken)
+            area_outcomes.append(
+                AreaOutcome(outcome=outcome, area=area, result=result, carried_forward=carried)
+            )
+    _insert(AreaOutcome, area_outcomes)
+    summary.attempts = len(attempts) + len(retake_attempts)
+    summary.outcomes = len(outcomes)
+
+    # Support plans for about half of those who did not meet the standard.
+    support = [o for o in outcomes if o.result != OutcomeResult.MET and rng.random() < 0.5]
+    support_plans = _insert(
+        SupportPlan,
+        [
+            SupportPlan(
+                worker=o.attempt.worker,
+                outcome=o,
+                created_by=supervisor_of[o.attempt.worker.local_authority_id],
+            )
+            for o in support
+        ],
+    )
+    # created_at is set on insert: date each plan a fortnight after its outcome.
+    for plan_row, o in zip(support_plans, support, strict=True):
+        plan_row.created_at = o.published_at + timedelta(days=14)
+    for start in range(0, len(support_plans), BATCH):
+        SupportPlan.objects.bulk_update(support_plans[start : start + BATCH], ["created_at"])
+    first_area = {level: level_areas[0] for level, level_areas in areas.items()}
+    _insert(
+        SupportAction,
+        [
+            SupportAction(
+                plan=plan_row,
+                area=first_area[o.attempt.level],
+                action="Shadow an experienced colleague and reflect on it in supervision.",
+                owner="Practice supervisor",
+                due_on=o.published_at.date() + timedelta(days=rng.randint(30, 120)),
+                status=rng.choice(SupportActionStatus.values),
+            )
+            for plan_row, o in zip(support_plans, support, strict=True)
+        ],
+    )
+    summary.accredited = len(
+        {o.attempt.worker_id for o in outcomes if o.result == OutcomeResult.MET}
+    )
+    return summary
+
+
+def _attempt_fate(rng, worker, sat_on: date, today: date):
+    """(state, sat_at, published_on, result) of a first attempt sat on `sat_on`."""
+    if sat_on >= today:
+        return AttemptState.BOOKED, None, None, None
+    if rng.random() < 0.04:
+        return AttemptState.CANCELLED, None, None, None
+    if rng.random() < 0.05:
+        return AttemptState.NO_SHOW, None, None, None
+    sat_at = _moment(sat_on, rng)
+    published_on = sat_on + timedelta(days=rng.randint(21, 56))
+    if published_on >= today:
+        return AttemptState.SCORED, sat_at, None, None
+    met = 0.6
+    if worker.age_band in (AgeBand.FROM_50_TO_59, AgeBand.OVER_60):
+        met -= 0.12
+    if worker.ethnicity_group in (EthnicityGroup.BLACK, EthnicityGroup.ASIAN):
+        met -= 0.12
+    if worker.employment_type == EmploymentType.AGENCY:
+        met -= 0.05
+    draw = rng.random()
+    if draw < met:
+        result = OutcomeResult.MET
+    elif draw < met + 0.25:
+        result = OutcomeResult.PARTIALLY_MET
+    else:
+        result = OutcomeResult.NOT_MET
+    return AttemptState.OUTCOME_PUBLISHED, sat_at, published_on, result
+
+
+def _area_results(rng, result: str, count: int) -> list[str]:
+    """Per-area results that fit the overall result."""
+    if result == OutcomeResult.MET:
+        return [OutcomeResult.MET] * count
+    short = rng.randint(1, 2) if result == OutcomeResult.PARTIALLY_MET else rng.randint(3, count)
+    results = [OutcomeResult.MET] * count
+    for index in rng.sample(range(count), short):
+        results[index] = OutcomeResult.NOT_MET
+    return results

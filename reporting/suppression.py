@@ -1,0 +1,76 @@
+"""Small-number suppression for tables of counts about groups of people.
+
+The rule (primary, then secondary suppression):
+
+1. any count from 1 to 4 is hidden and shown as "fewer than 5" (a 0 is shown: it identifies
+   nobody);
+2. a table's rows and columns have published totals, so a line (row or column) with exactly
+   one hidden cell would let it be worked out by subtraction: the smallest other non-zero
+   count in that line is hidden too, shown as "withheld" (it may be 5 or more). This repeats
+   until no line has exactly one hidden cell;
+3. a total under 5 is hidden, and a rate is shown only when the counts it is made of are
+   (otherwise "withheld").
+"""
+
+from dataclasses import dataclass
+
+THRESHOLD = 5
+SUPPRESSED_TEXT = "fewer than 5"
+WITHHELD_TEXT = "withheld"
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    hidden: bool
+
+    def __str__(self) -> str:
+        return str(self.value) if self.hidden else f"{self.count:,}"
+
+    @property
+    def value(self):
+        """What a CSV shows: the number, or why it is not shown."""
+        if not self.hidden:
+            return self.count
+        return SUPPRESSED_TEXT if is_small(self.count) else WITHHELD_TEXT
+
+
+def is_small(count: int) -> bool:
+    return 0 < count < THRESHOLD
+
+
+def suppress(matrix: list[list[int]]) -> list[list[Cell]]:
+    """Apply the module's rule to a table of counts (rows of equal length)."""
+    hidden = [[is_small(count) for count in row] for row in matrix]
+    columns = len(matrix[0]) if matrix else 0
+    changed = True
+    while changed:
+        changed = False
+        lines = [[(r, c) for c in range(columns)] for r in range(len(matrix))]
+        lines += [[(r, c) for r in range(len(matrix))] for c in range(columns)]
+        for line in lines:
+            if sum(hidden[r][c] for r, c in line) != 1:
+                continue
+            candidates = [
+                (matrix[r][c], r, c) for r, c in line if not hidden[r][c] and matrix[r][c]
+            ]
+            if candidates:
+                _, r, c = min(candidates)
+                hidden[r][c] = True
+                changed = True
+    return [
+        [Cell(count, hidden[r][c]) for c, count in enumerate(row)] for r, row in enumerate(matrix)
+    ]
+
+
+def total_cell(count: int) -> Cell:
+    return Cell(count, is_small(count))
+
+
+def rate(part: Cell, whole: Cell) -> str:
+    """A percentage, or the suppression text when either count is hidden."""
+    if part.hidden or whole.hidden:
+        return WITHHELD_TEXT
+    if not whole.count:
+        return "–"
+    return f"{100 * part.count / whole.count:.0f}%"
