@@ -7,11 +7,17 @@ from naas.admin import ReadOnlyAdmin
 
 from .models import (
     AdjustmentRequest,
+    Allocation,
+    AreaMark,
+    AreaOutcome,
     AssessmentCentre,
     Attempt,
     AttemptArea,
     Item,
+    Outcome,
+    OutcomeRuleSet,
     ResultsImport,
+    ReviewRequest,
     Scenario,
     Sitting,
     TestAreaScore,
@@ -126,3 +132,76 @@ class TestResultAdmin(ReadOnlyAdmin):
     list_select_related = ["attempt__worker__user", "test_form"]
     search_fields = ["attempt__worker__registration_number"]
     inlines = [TestAreaScoreInline]
+
+
+# --- Simulated practice, moderation, outcomes and reviews -----------------------------------
+
+
+class AreaMarkInline(admin.TabularInline):
+    model = AreaMark
+    extra = 0
+    can_delete = False
+    readonly_fields = ["area", *AreaMark.TASK_FIELDS, "evidence_note", "recorded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ReadOnlyAdmin):
+    list_display = ["attempt", "role", "assessor", "allocated_at", "submitted_at", "active"]
+    list_filter = ["role", "active"]
+    list_select_related = ["attempt__worker__user", "assessor"]
+    inlines = [AreaMarkInline]
+
+
+@admin.register(AreaMark)
+class AreaMarkAdmin(ReadOnlyAdmin):
+    list_display = ["allocation", "area", *AreaMark.TASK_FIELDS, "recorded_at"]
+    list_select_related = ["allocation", "area"]
+
+
+@admin.register(OutcomeRuleSet)
+class OutcomeRuleSetAdmin(ReadOnlyAdmin):
+    list_display = ["framework", "version", "parameters", "created_by", "created_at"]
+    list_filter = ["framework"]
+
+
+class AreaOutcomeInline(admin.TabularInline):
+    model = AreaOutcome
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "area",
+        "result",
+        "observation_mean",
+        "knowledge_percent",
+        "explanation",
+        "carried_forward",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "version", "result", "rule_set", "published_at", "superseded_at"]
+    list_filter = ["result"]
+    search_fields = ["reference", "attempt__worker__registration_number"]
+    list_select_related = ["rule_set__framework"]
+    inlines = [AreaOutcomeInline]
+
+
+@admin.register(AreaOutcome)
+class AreaOutcomeAdmin(ReadOnlyAdmin):
+    list_display = ["outcome", "area", "result", "observation_mean", "knowledge_percent"]
+    list_filter = ["result", "carried_forward"]
+    list_select_related = ["outcome", "area"]
+
+
+@admin.register(ReviewRequest)
+class ReviewRequestAdmin(ReadOnlyAdmin):
+    list_display = ["outcome", "state", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["state"]
+    list_select_related = ["outcome", "decided_by"]

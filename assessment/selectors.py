@@ -258,6 +258,9 @@ def allocations_for_assessor(user) -> QuerySet[Allocation]:
         Allocation.objects.filter(assessor=user, active=True)
         .exclude(attempt__worker__local_authority_id__in=assessor_excluded_la_ids(user))
         .select_related("attempt__worker__user", "attempt__sitting__centre")
+        .prefetch_related(
+            Prefetch("attempt__reviews", queryset=ReviewRequest.objects.order_by("-requested_at"))
+        )
         .order_by("-attempt__sitting__date", "attempt_id")
     )
 

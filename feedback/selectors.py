@@ -4,12 +4,13 @@ number of queries however much history a worker has."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
+from assessment import services as assessment_services
 from assessment.models import AreaOutcome, Attempt, Outcome, OutcomeResult
 from naas.models import DocumentState, KSSArea, SocialWorker
 
@@ -27,21 +28,6 @@ def fast_track_months() -> int:
     return int(getattr(settings, "NAAS_FAST_TRACK_MONTHS", 6))
 
 
-def review_working_days() -> int:
-    return int(getattr(settings, "NAAS_REVIEW_WORKING_DAYS", 20))
-
-
-def add_working_days(start: date, days: int) -> date:
-    """`days` weekdays after `start` (Monday to Friday; bank holidays are not known here)."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
-
-
 def fast_track_deadline(outcome: Outcome) -> date | None:
     """The last day to book a fast-track retake, for a partially met outcome that is not itself
     a retake (a fast track is allowed once)."""
@@ -53,9 +39,9 @@ def fast_track_deadline(outcome: Outcome) -> date | None:
 
 
 def review_deadline(outcome: Outcome) -> date | None:
-    if outcome.published_at is None:
-        return None
-    return add_working_days(outcome.published_at.date(), review_working_days())
+    """The last day to ask for a review: the assessment app owns the rule (working days,
+    England bank holidays)."""
+    return assessment_services.review_deadline(outcome)
 
 
 def published_outcomes(worker: SocialWorker) -> QuerySet[Outcome]:

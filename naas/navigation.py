@@ -35,8 +35,8 @@ SECTIONS_BY_ROLE: list[tuple[str, list[Section]]] = [
             Section("Reports", "reporting:la_reports_start"),
         ],
     ),
-    (Role.ASSESSOR, [Section("Test results", "assessment:assessor_home")]),
-    (Role.MODERATOR, [Section("Test results", "assessment:assessor_home")]),
+    (Role.ASSESSOR, [Section("Allocated attempts", "assessment:assessor_home")]),
+    (Role.MODERATOR, [Section("Allocated attempts", "assessment:assessor_home")]),
     (
         Role.ADMINISTRATOR,
         [

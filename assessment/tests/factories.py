@@ -274,9 +274,11 @@ def publish(attempt, *, admin):
     return outcome
 
 
-def published_attempt(worker=None, *, admin, marks=(3, 3, 3, 3), per_area=None, percent=80):
+def published_attempt(
+    worker=None, *, admin, marks=(3, 3, 3, 3), per_area=None, percent=80, level=Level.PRACTITIONER
+):
     """An attempt marked (not second-marked: set the sample to 0%) and published."""
-    attempt = sat_attempt(worker, admin=admin, percent=percent)
+    attempt = sat_attempt(worker, admin=admin, percent=percent, level=level)
     first_mark(attempt, admin=admin, marks=marks, per_area=per_area)
     outcome = publish(Attempt.objects.get(pk=attempt.pk), admin=admin)
     return Attempt.objects.get(pk=attempt.pk), outcome

@@ -213,3 +213,9 @@ NAAS_ENDORSEMENT_VALIDITY_MONTHS = env.int("NAAS_ENDORSEMENT_VALIDITY_MONTHS", d
 NAAS_SITE_URL = env("NAAS_SITE_URL", default="")
 # A letter or report still unfinished this long after it was queued is queued again.
 NAAS_DOCUMENT_SWEEP_AFTER_MINUTES = env.int("NAAS_DOCUMENT_SWEEP_AFTER_MINUTES", default=10)
+# Outcomes (issue 5): second-marking sample, fast-track window, review window. England's bank
+# holidays for the review window are data in assessment/working_days.py (NAAS_BANK_HOLIDAYS
+# overrides them with a list of ISO dates).
+NAAS_SECOND_MARKING_SAMPLE_PERCENT = env.int("NAAS_SECOND_MARKING_SAMPLE_PERCENT", default=10)
+NAAS_FAST_TRACK_MONTHS = env.int("NAAS_FAST_TRACK_MONTHS", default=6)
+NAAS_REVIEW_WINDOW_WORKING_DAYS = env.int("NAAS_REVIEW_WINDOW_WORKING_DAYS", default=20)

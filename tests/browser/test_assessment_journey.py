@@ -5,7 +5,8 @@ and an assessor reads the candidate's test scores per KSS area."""
 
 import pytest
 
-from assessment.models import Attempt, AttemptState
+from assessment import services
+from assessment.models import Attempt, AttemptState, MarkerRole
 from assessment.tests.factories import (
     CentreFactory,
     SittingFactory,
@@ -153,8 +154,13 @@ def test_book_decide_upload_and_read_scores_per_area(page, day, sign_in, assert_
     assert attempt.state == AttemptState.SAT
     sign_out(page)
 
-    # the assessor reads the candidate's test scores per KSS area
+    # the assessor, once allocated the attempt, reads the candidate's test scores per KSS area
+    services.allocation_create(
+        attempt=attempt, assessor=day["assessor"], role=MarkerRole.FIRST, actor=day["admin"]
+    )
     sign_in(page, day["assessor"].email, TEST_PASSWORD)
+    check("Your allocated attempts")
+    page.get_by_role("link", name="Knowledge test results").click()
     check("Knowledge test results")
     page.get_by_role("link", name="Priya Iqbal").click()
     check("Knowledge test result")
