@@ -8,3 +8,6 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Serve static files straight from the finders (node_modules, static/): no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Eager tasks in the demo would bury the printed demo accounts under one log line each.
+LOGGING["loggers"]["celery"] = {"level": "WARNING"}  # noqa: F405
