@@ -119,3 +119,13 @@ def _kss_frameworks(request):
     from naas.tests.factories import ensure_kss_frameworks
 
     ensure_kss_frameworks()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits are kept in the cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

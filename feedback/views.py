@@ -1,8 +1,10 @@
 """Results, feedback, support plans, letters and the public accreditation check. Views are
 thin: a policy decides access, a form checks input, a service writes, a selector reads."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -283,11 +285,28 @@ def certificate_retry(request, certificate_id: int):
 
 
 @require_http_methods(GET_POST)
+def _public_check_allowed(request) -> bool:
+    """At most NAAS_PUBLIC_CHECK_LIMIT checks per address in NAAS_PUBLIC_CHECK_WINDOW_SECONDS,
+    so the public page cannot be used to guess references. The address is only a cache key:
+    it is neither stored in the database nor logged."""
+    key = "accreditation-check:" + request.META.get("REMOTE_ADDR", "unknown")
+    window = settings.NAAS_PUBLIC_CHECK_WINDOW_SECONDS
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= settings.NAAS_PUBLIC_CHECK_LIMIT
+
+
 def check_accreditation(request):
     """Anyone may check an accreditation. The answer is only valid or not found: nothing else
     about the person, and the same words for every kind of "not found"."""
     form = CheckAccreditationForm(request.POST or None)
     answer = None
+    if request.method == "POST" and not _public_check_allowed(request):
+        return render(request, "feedback/check_accreditation_limited.html", status=429)
     if request.method == "POST" and form.is_valid():
         answer = selectors.accreditation_is_valid(
             registration_number=form.cleaned_data["registration_number"],

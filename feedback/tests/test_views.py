@@ -377,3 +377,20 @@ def test_results_list_for_a_la_lead(client, world):
 def test_a_user_without_any_role_gets_403(client, world):
     client.force_login(UserFactory())
     assert client.get(reverse("feedback:my_results")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_public_check_is_rate_limited_per_address(client, settings):
+    # given a limit of three checks per address
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.NAAS_PUBLIC_CHECK_LIMIT = 3
+    url = reverse("feedback:check_accreditation")
+    data = {"registration_number": "SW1", "reference": "ACC-AAAA-BBBB"}
+    # when the same address checks four times
+    statuses = [client.post(url, data, REMOTE_ADDR="203.0.113.7").status_code for _ in range(4)]
+    # then the fourth is refused, and another address may still check
+    assert statuses == [200, 200, 200, 429]
+    assert client.post(url, data, REMOTE_ADDR="203.0.113.8").status_code == 200
+    cache.clear()

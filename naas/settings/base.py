@@ -76,6 +76,9 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# Rate limits live in the cache: shared through Redis in production, per process otherwise.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "naas.User"
@@ -219,3 +222,6 @@ NAAS_DOCUMENT_SWEEP_AFTER_MINUTES = env.int("NAAS_DOCUMENT_SWEEP_AFTER_MINUTES",
 NAAS_SECOND_MARKING_SAMPLE_PERCENT = env.int("NAAS_SECOND_MARKING_SAMPLE_PERCENT", default=10)
 NAAS_FAST_TRACK_MONTHS = env.int("NAAS_FAST_TRACK_MONTHS", default=6)
 NAAS_REVIEW_WINDOW_WORKING_DAYS = env.int("NAAS_REVIEW_WINDOW_WORKING_DAYS", default=20)
+# The public accreditation check: attempts allowed per address in a window.
+NAAS_PUBLIC_CHECK_LIMIT = env.int("NAAS_PUBLIC_CHECK_LIMIT", default=30)
+NAAS_PUBLIC_CHECK_WINDOW_SECONDS = env.int("NAAS_PUBLIC_CHECK_WINDOW_SECONDS", default=600)
