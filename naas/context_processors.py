@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 
 from .navigation import sections_for
@@ -14,3 +15,8 @@ def service_navigation(request):
     if not items:
         items.append({"label": "Home", "url": reverse("home"), "active": False})
     return {"service_navigation": items}
+
+
+def lockout(request):
+    """How long a sign-in lockout lasts, for the locked-out page."""
+    return {"lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}

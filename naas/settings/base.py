@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "naas.context_processors.service_navigation",
+                "naas.context_processors.lockout",
             ],
         },
     },

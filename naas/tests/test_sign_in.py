@@ -214,6 +214,7 @@ def test_ten_failures_lock_that_username_from_that_address(client):
     # then they are refused with the locked-out page and not signed in
     assert response.status_code == 429
     assert LOCKED_OUT_TEXT in response.content.decode()
+    assert "Wait 15 minutes, then try again" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
