@@ -2,9 +2,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
-from .models import SocialWorker
+from .models import SocialWorker, User
 from .staff_csv import StaffFileError, read_staff_csv
 
 
@@ -101,3 +101,40 @@ def _size(limit: int) -> str:
         if limit >= size:
             return f"{limit / size:.{0 if limit % size == 0 else 1}f}{unit}"
     return f"{limit} bytes"
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
+        self.helper = FormHelper()
+        # GOV.UK forms validate on the server, so the browser's own checks are switched off.
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.text("email", field_width="two-thirds"), Submit("submit", "Send link")
+        )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def get_users(self, email):
+        # Unlike Django's default, accounts made by a staff import (no password yet) are
+        # included: this is how they set their first one.
+        return User.objects.filter(email__iexact=email, is_active=True)
+
+
+class NewPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("new_password1", field_width="two-thirds"),
+            Field.text("new_password2", field_width="two-thirds"),
+            Submit("submit", "Save password"),
+        )

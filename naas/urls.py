@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .forms import NewPasswordForm, PasswordResetRequestForm
 
 naas_patterns = (
     [
@@ -19,6 +20,38 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    # New accounts (from a staff import) and forgotten passwords both set a password by email.
+    path(
+        "password/",
+        auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetRequestForm,
+            template_name="registration/password_reset.html",
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_sent.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password/set/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=NewPasswordForm, template_name="registration/password_set.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_set_done.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("", include(naas_patterns)),
     path("endorsement/", include("endorsement.urls")),
     path("assessment/", include("assessment.urls")),

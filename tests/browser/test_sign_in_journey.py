@@ -159,3 +159,20 @@ def test_accessibility_statement_is_accessible(page, assert_accessible):
     page.goto("/accessibility/")
     assert page.locator("h1").inner_text() == "Accessibility statement"
     assert_accessible(page)
+
+
+def test_setting_a_password_by_email_is_accessible(page, assert_accessible, accounts):
+    # given the sign-in page's link for new accounts and forgotten passwords
+    page.goto("/sign-in/")
+    page.get_by_role("link", name="Set or reset your password").click()
+    assert_accessible(page)
+    # when an address in the wrong format is sent, then the error summary is accessible
+    page.fill("#id_email", "not-an-email")
+    page.get_by_role("button", name="Send link").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+    # when a real address is sent, then the "check your email" page is accessible
+    page.fill("#id_email", accounts["social_worker"].email)
+    page.get_by_role("button", name="Send link").click()
+    assert page.locator("h1").inner_text() == "Check your email"
+    assert_accessible(page)
