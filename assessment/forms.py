@@ -45,6 +45,20 @@ class SittingChoiceField(forms.ModelChoiceField):
         return sitting_label(obj)
 
 
+def _sitting_radios(label: str, required: str = "Choose a sitting") -> SittingChoiceField:
+    """Radios for one of the sittings the form is given (its __init__ sets the queryset)."""
+    return SittingChoiceField(
+        queryset=Sitting.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label=label,
+        error_messages={
+            "required": required,
+            "invalid_choice": "That sitting is no longer available; choose another",
+        },
+    )
+
+
 def _helper(*fields, submit: str = "Continue") -> FormHelper:
     helper = FormHelper()
     helper.layout = Layout(*fields, Submit("submit", submit))
@@ -52,16 +66,7 @@ def _helper(*fields, submit: str = "Continue") -> FormHelper:
 
 
 class BookingForm(forms.Form):
-    sitting = SittingChoiceField(
-        queryset=Sitting.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        label="Choose a sitting",
-        error_messages={
-            "required": "Choose a sitting",
-            "invalid_choice": "That sitting is no longer available; choose another",
-        },
-    )
+    sitting = _sitting_radios("Choose a sitting")
     adjustments = forms.MultipleChoiceField(
         choices=AdjustmentKind.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -106,16 +111,7 @@ class BookingForm(forms.Form):
 
 
 class RebookForm(forms.Form):
-    sitting = SittingChoiceField(
-        queryset=Sitting.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        label="Choose the new sitting",
-        error_messages={
-            "required": "Choose the new sitting",
-            "invalid_choice": "That sitting is no longer available; choose another",
-        },
-    )
+    sitting = _sitting_radios("Choose the new sitting", required="Choose the new sitting")
 
     def __init__(self, *args, sittings, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,20 +140,19 @@ class CancelForm(forms.Form):
         )
 
 
-class AdjustmentDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("decline", "Decline")],
-        widget=forms.RadioSelect,
-        label="What is your decision?",
-        error_messages={"required": "Choose whether to approve or decline the request"},
-    )
-    reason = forms.CharField(
+def _decision_reason(required: str) -> forms.CharField:
+    """The reason for a decision, which the candidate will see."""
+    return forms.CharField(
         label="Reason for the decision",
         help_text="The candidate will see this.",
         max_length=REASON_MAX,
         widget=forms.Textarea,
-        error_messages={"required": "Enter the reason for the decision"},
+        error_messages={"required": required},
     )
+
+
+class _DecisionForm(forms.Form):
+    """A decision (its `decision` radios) and the reason for it (`reason`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,6 +160,16 @@ class AdjustmentDecisionForm(forms.Form):
             Field.radios("decision", legend_size=Size.MEDIUM),
             Field.textarea("reason", rows=4, max_characters=REASON_MAX),
         )
+
+
+class AdjustmentDecisionForm(_DecisionForm):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+        label="What is your decision?",
+        error_messages={"required": "Choose whether to approve or decline the request"},
+    )
+    reason = _decision_reason("Enter the reason for the decision")
 
 
 class AttendanceForm(forms.Form):
@@ -631,16 +636,7 @@ class RuleSetForm(forms.Form):
 
 
 class FastTrackForm(forms.Form):
-    sitting = SittingChoiceField(
-        queryset=Sitting.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        label="Choose a sitting for your retake",
-        error_messages={
-            "required": "Choose a sitting",
-            "invalid_choice": "That sitting is no longer available; choose another",
-        },
-    )
+    sitting = _sitting_radios("Choose a sitting for your retake")
 
     def __init__(self, *args, sittings, **kwargs):
         super().__init__(*args, **kwargs)
@@ -668,7 +664,7 @@ class ReviewRequestForm(forms.Form):
         )
 
 
-class ReviewDecisionForm(forms.Form):
+class ReviewDecisionForm(_DecisionForm):
     decision = forms.ChoiceField(
         choices=[
             ("uphold", "Uphold the outcome: it stands"),
@@ -678,17 +674,4 @@ class ReviewDecisionForm(forms.Form):
         label="What is your decision?",
         error_messages={"required": "Choose whether to uphold or overturn the outcome"},
     )
-    reason = forms.CharField(
-        label="Reason for the decision",
-        help_text="The candidate will see this.",
-        max_length=REASON_MAX,
-        widget=forms.Textarea,
-        error_messages={"required": "Enter the reason for your decision"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Field.radios("decision", legend_size=Size.MEDIUM),
-            Field.textarea("reason", rows=4, max_characters=REASON_MAX),
-        )
+    reason = _decision_reason("Enter the reason for your decision")

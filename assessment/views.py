@@ -3,6 +3,8 @@ forms, results upload and the assessor's view of test results. Each view checks 
 validates input, calls one service or selector and renders."""
 
 import csv
+from contextlib import contextmanager
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -66,9 +68,63 @@ ADMIN = Role.ADMINISTRATOR
 ASSESSING = (Role.ASSESSOR, Role.MODERATOR)
 
 
-def _add_service_errors(form, error: AssessmentError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
+@contextmanager
+def _refusal_shown_on(form):
+    """Run a valid form's service call: if the service refuses, its messages go on the form
+    (for the error summary) and the rest of the block is skipped, so the page shows again."""
+    try:
+        yield
+    except AssessmentError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _form_page(request, template: str, form, context: dict):
+    """A form page: 400 while the form shows errors, so a failed send is never a 200."""
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+
+
+def _check_page(request, template: str, context: dict, *, act, done, pending=None):
+    """A check your answers page: GET shows it; POST calls `act()` once and, when the service
+    accepts, forgets the pending answers and returns `done(result)`. A refusal shows the page
+    again with the service's messages and status 409."""
+    errors = []
+    if request.method == "POST":
+        try:
+            result = act()
+        except AssessmentError as exc:
+            errors = exc.messages
+        else:
+            if pending is not None:
+                pending.forget()
+            return done(result)
+    return render(
+        request,
+        template,
+        {**context, "errors": [("", message) for message in errors]},
+        status=409 if errors else 200,
+    )
+
+
+class PendingAnswers:
+    """A consequential action's answers, kept in the session between its form page and its
+    check your answers page under `assessment:<flow>:<pk>`."""
+
+    def __init__(self, request, flow: str, pk: int):
+        self.request = request
+        self.key = f"assessment:{flow}:{pk}"
+
+    @property
+    def answers(self) -> dict | None:
+        return self.request.session.get(self.key)
+
+    def keep(self, answers: dict, then: str, **url_kwargs):
+        """Stash a valid form's answers and go on to check them."""
+        self.request.session[self.key] = answers
+        return redirect(then, **url_kwargs)
+
+    def forget(self) -> None:
+        del self.request.session[self.key]
 
 
 def _page(request, queryset, size=PAGE_SIZE):
@@ -109,10 +165,6 @@ def _endorsement_to_book(request, endorsement_id: int) -> Endorsement:
     return endorsement
 
 
-def _booking_session_key(endorsement_id: int) -> str:
-    return f"assessment:booking:{endorsement_id}"
-
-
 def _back_to_bookings(request, endorsement: Endorsement) -> str:
     if endorsement.worker.user_id == request.user.pk:
         return reverse("assessment:my_assessment")
@@ -134,30 +186,32 @@ def book(request, endorsement_id: int):
     endorsement = _endorsement_to_book(request, endorsement_id)
     if not selectors.endorsements_bookable().filter(pk=endorsement.pk).exists():
         return _cannot_book(request, endorsement)
-    key = _booking_session_key(endorsement.pk)
+    pending = PendingAnswers(request, "booking", endorsement.pk)
     form = BookingForm(
         request.POST or None,
-        initial=request.session.get(key),
+        initial=pending.answers,
         sittings=selectors.sittings_open_for_booking(),
     )
     if request.method == "POST" and form.is_valid():
-        request.session[key] = {
-            "sitting": form.cleaned_data["sitting"].pk,
-            "adjustments": form.cleaned_data["adjustments"],
-            "other_detail": form.cleaned_data["other_detail"].strip(),
-            "adjustment_notes": form.cleaned_data["adjustment_notes"].strip(),
-        }
-        return redirect("assessment:book_check", endorsement_id=endorsement.pk)
-    return render(
+        return pending.keep(
+            {
+                "sitting": form.cleaned_data["sitting"].pk,
+                "adjustments": form.cleaned_data["adjustments"],
+                "other_detail": form.cleaned_data["other_detail"].strip(),
+                "adjustment_notes": form.cleaned_data["adjustment_notes"].strip(),
+            },
+            "assessment:book_check",
+            endorsement_id=endorsement.pk,
+        )
+    return _form_page(
         request,
         "assessment/book.html",
+        form,
         {
-            "form": form,
             "endorsement": endorsement,
             "for_self": endorsement.worker.user_id == request.user.pk,
             "back_url": _back_to_bookings(request, endorsement),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -165,8 +219,8 @@ def book(request, endorsement_id: int):
 @require_http_methods(["GET", "POST"])
 def book_check(request, endorsement_id: int):
     endorsement = _endorsement_to_book(request, endorsement_id)
-    key = _booking_session_key(endorsement.pk)
-    answers = request.session.get(key)
+    pending = PendingAnswers(request, "booking", endorsement.pk)
+    answers = pending.answers
     if not answers:
         return redirect("assessment:book", endorsement_id=endorsement.pk)
     sitting = selectors.sittings_with_counts().filter(pk=answers["sitting"]).first()
@@ -176,22 +230,7 @@ def book_check(request, endorsement_id: int):
         AdjustmentAsk(kind, answers["other_detail"] if kind == AdjustmentKind.OTHER else "")
         for kind in answers["adjustments"]
     ]
-    errors = []
-    if request.method == "POST":
-        try:
-            attempt = services.attempt_book(
-                endorsement=endorsement,
-                sitting=sitting,
-                actor=request.user,
-                adjustments=asks,
-                adjustment_notes=answers["adjustment_notes"],
-            )
-        except AssessmentError as exc:
-            errors = exc.messages
-        else:
-            del request.session[key]
-            return redirect("assessment:booked", attempt_id=attempt.pk)
-    return render(
+    return _check_page(
         request,
         "assessment/book_check.html",
         {
@@ -200,10 +239,18 @@ def book_check(request, endorsement_id: int):
             "sitting_label": sitting_label(sitting),
             "adjustments": [AdjustmentKind(a.kind).label for a in asks],
             "answers": answers,
-            "errors": [("", message) for message in errors],
             "back_url": reverse("assessment:book", kwargs={"endorsement_id": endorsement.pk}),
         },
-        status=409 if errors else 200,
+        act=partial(
+            services.attempt_book,
+            endorsement=endorsement,
+            sitting=sitting,
+            actor=request.user,
+            adjustments=asks,
+            adjustment_notes=answers["adjustment_notes"],
+        ),
+        done=lambda attempt: redirect("assessment:booked", attempt_id=attempt.pk),
+        pending=pending,
     )
 
 
@@ -249,21 +296,13 @@ def attempt_cancel(request, attempt_id: int):
     attempt = _attempt_for(request, attempt_id, check=policies.can_change_booking)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             services.attempt_cancel(
                 attempt=attempt, actor=request.user, reason=form.cleaned_data["reason"].strip()
             )
-        except AssessmentError as exc:
-            _add_service_errors(form, exc)
-        else:
             messages.success(request, "The booking has been cancelled")
             return redirect("assessment:attempt_detail", attempt_id=attempt.pk)
-    return render(
-        request,
-        "assessment/attempt_cancel.html",
-        {"attempt": attempt, "form": form},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, "assessment/attempt_cancel.html", form, {"attempt": attempt})
 
 
 @login_required
@@ -275,21 +314,13 @@ def attempt_rebook(request, attempt_id: int):
         sittings=selectors.sittings_open_for_booking(exclude_pk=attempt.sitting_id),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             services.attempt_rebook(
                 attempt=attempt, sitting=form.cleaned_data["sitting"], actor=request.user
             )
-        except AssessmentError as exc:
-            _add_service_errors(form, exc)
-        else:
             messages.success(request, "The booking has been moved to the new sitting")
             return redirect("assessment:attempt_detail", attempt_id=attempt.pk)
-    return render(
-        request,
-        "assessment/attempt_rebook.html",
-        {"attempt": attempt, "form": form},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, "assessment/attempt_rebook.html", form, {"attempt": attempt})
 
 
 # --- Administrators: sittings, attendance, results --------------------------------------------
@@ -322,18 +353,12 @@ def sittings_past(request):
 def centres(request):
     form = CentreForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             services.centre_create(actor=request.user, **form.cleaned_data)
-        except AssessmentError as exc:
-            _add_service_errors(form, exc)
-        else:
             messages.success(request, f"{form.cleaned_data['name']} has been added")
             return redirect("assessment:centres")
-    return render(
-        request,
-        "assessment/centres.html",
-        {"form": form, "centres": AssessmentCentre.objects.all()},
-        status=400 if form.errors else 200,
+    return _form_page(
+        request, "assessment/centres.html", form, {"centres": AssessmentCentre.objects.all()}
     )
 
 
@@ -342,7 +367,7 @@ def centres(request):
 def sitting_create(request):
     form = SittingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             sitting = services.sitting_create(
                 actor=request.user,
                 centre=form.cleaned_data["centre"],
@@ -350,20 +375,16 @@ def sitting_create(request):
                 slot=form.cleaned_data["slot"],
                 capacity=form.cleaned_data["capacity"],
             )
-        except AssessmentError as exc:
-            _add_service_errors(form, exc)
-        else:
             messages.success(request, f"Sitting added: {sitting}")
             return redirect("assessment:sitting_detail", sitting_id=sitting.pk)
-    return render(
+    return _form_page(
         request,
         "assessment/form_page.html",
+        form,
         {
-            "form": form,
             "title": "Add a sitting",
             "back_url": reverse("assessment:admin_home"),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -389,13 +410,10 @@ def sitting_detail(request, sitting_id: int):
             if not attendance:
                 form.add_error(None, "Record attendance for at least one candidate")
             else:
-                try:
+                with _refusal_shown_on(form):
                     services.sitting_record_attendance(
                         sitting=sitting, attendance=attendance, actor=request.user
                     )
-                except AssessmentError as exc:
-                    _add_service_errors(form, exc)
-                else:
                     messages.success(
                         request,
                         f"Attendance recorded for {len(attendance)} candidate"
@@ -474,8 +492,12 @@ def adjustment_queue(request):
     )
 
 
-def _decision_session_key(adjustment_id: int) -> str:
-    return f"assessment:decision:{adjustment_id}"
+def _decision_answers(form) -> dict:
+    """A decision form's answers (the choice and its reason), ready to check."""
+    return {
+        "decision": form.cleaned_data["decision"],
+        "reason": form.cleaned_data["reason"].strip(),
+    }
 
 
 @role_required(ADMIN)
@@ -484,19 +506,14 @@ def adjustment_decide(request, adjustment_id: int):
     adjustment = _adjustment(adjustment_id)
     if adjustment.decision != AdjustmentDecision.PENDING:
         return redirect("assessment:adjustment_decided", adjustment_id=adjustment.pk)
-    key = _decision_session_key(adjustment.pk)
-    form = AdjustmentDecisionForm(request.POST or None, initial=request.session.get(key))
+    pending = PendingAnswers(request, "decision", adjustment.pk)
+    form = AdjustmentDecisionForm(request.POST or None, initial=pending.answers)
     if request.method == "POST" and form.is_valid():
-        request.session[key] = {
-            "decision": form.cleaned_data["decision"],
-            "reason": form.cleaned_data["reason"].strip(),
-        }
-        return redirect("assessment:adjustment_check", adjustment_id=adjustment.pk)
-    return render(
-        request,
-        "assessment/adjustment_decide.html",
-        {"adjustment": adjustment, "form": form},
-        status=400 if form.errors else 200,
+        return pending.keep(
+            _decision_answers(form), "assessment:adjustment_check", adjustment_id=adjustment.pk
+        )
+    return _form_page(
+        request, "assessment/adjustment_decide.html", form, {"adjustment": adjustment}
     )
 
 
@@ -511,33 +528,23 @@ def _adjustment(adjustment_id: int) -> AdjustmentRequest:
 @require_http_methods(["GET", "POST"])
 def adjustment_check(request, adjustment_id: int):
     adjustment = _adjustment(adjustment_id)
-    key = _decision_session_key(adjustment.pk)
-    answers = request.session.get(key)
+    pending = PendingAnswers(request, "decision", adjustment.pk)
+    answers = pending.answers
     if not answers:
         return redirect("assessment:adjustment_decide", adjustment_id=adjustment.pk)
-    errors = []
-    if request.method == "POST":
-        try:
-            services.adjustment_decide(
-                adjustment=adjustment,
-                approve=answers["decision"] == "approve",
-                reason=answers["reason"],
-                actor=request.user,
-            )
-        except AssessmentError as exc:
-            errors = exc.messages
-        else:
-            del request.session[key]
-            return redirect("assessment:adjustment_decided", adjustment_id=adjustment.pk)
-    return render(
+    return _check_page(
         request,
         "assessment/adjustment_check.html",
-        {
-            "adjustment": adjustment,
-            "answers": answers,
-            "errors": [("", message) for message in errors],
-        },
-        status=409 if errors else 200,
+        {"adjustment": adjustment, "answers": answers},
+        act=partial(
+            services.adjustment_decide,
+            adjustment=adjustment,
+            approve=answers["decision"] == "approve",
+            reason=answers["reason"],
+            actor=request.user,
+        ),
+        done=lambda _: redirect("assessment:adjustment_decided", adjustment_id=adjustment.pk),
+        pending=pending,
     )
 
 
@@ -652,20 +659,17 @@ def _item_ask(form: ItemForm) -> dict:
 def item_create(request):
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             item = services.item_create(
                 actor=request.user, code=form.cleaned_data["code"], **_item_ask(form)
             )
-        except AssessmentError as exc:
-            _add_service_errors(form, exc)
-        else:
             messages.success(request, f"Question {item.code} has been added")
             return redirect("assessment:item_detail", item_id=item.pk)
-    return render(
+    return _form_page(
         request,
         "assessment/form_page.html",
-        {"form": form, "title": "Add a question", "back_url": reverse("assessment:item_list")},
-        status=400 if form.errors else 200,
+        form,
+        {"title": "Add a question", "back_url": reverse("assessment:item_list")},
     )
 
 
@@ -692,26 +696,22 @@ def item_revise(request, item_id: int):
     }
     form = ItemForm(request.POST or None, initial=initial, revising=True)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             revised = services.item_revise(actor=request.user, item=item, **_item_ask(form))
-        except AssessmentError as exc:
-            _add_service_errors(form, exc)
-        else:
             messages.success(
                 request, f"Question {revised.code} version {revised.version} is now in use"
             )
             return redirect("assessment:item_detail", item_id=revised.pk)
-    return render(
+    return _form_page(
         request,
         "assessment/form_page.html",
+        form,
         {
-            "form": form,
             "title": f"Edit question {item.code}",
             "intro": "Saving makes a new version of the question. The current version is kept "
             "for the test forms and results that use it.",
             "back_url": reverse("assessment:item_detail", kwargs={"item_id": item.pk}),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -734,18 +734,12 @@ def item_set_active(request, item_id: int):
 def scenarios(request):
     form = ScenarioForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             scenario = services.scenario_create(actor=request.user, **form.cleaned_data)
-        except AssessmentError as exc:
-            _add_service_errors(form, exc)
-        else:
             messages.success(request, f"Scenario {scenario.code} has been added")
             return redirect("assessment:scenarios")
-    return render(
-        request,
-        "assessment/scenarios.html",
-        {"form": form, "scenarios": Scenario.objects.all()},
-        status=400 if form.errors else 200,
+    return _form_page(
+        request, "assessment/scenarios.html", form, {"scenarios": Scenario.objects.all()}
     )
 
 
@@ -761,7 +755,7 @@ def test_form_list(request):
 def test_form_create(request):
     form = TestFormForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             test_form = services.test_form_create(
                 actor=request.user,
                 code=form.cleaned_data["code"],
@@ -772,18 +766,15 @@ def test_form_create(request):
                 applied_codes=form.applied(),
                 three_of_eight_scoring=form.cleaned_data["three_of_eight_scoring"],
             )
-        except AssessmentError as exc:
-            _add_service_errors(form, exc)
-        else:
             messages.success(
                 request, f"Test form {test_form.code} follows the blueprint and is saved"
             )
             return redirect("assessment:test_form_detail", form_id=test_form.pk)
-    return render(
+    return _form_page(
         request,
         "assessment/form_page.html",
+        form,
         {
-            "form": form,
             "title": "Make a test form",
             "intro": "A test form has 30 questions: 18 general questions and 12 applied to one "
             "scenario. Every KSS area of the level must be covered; practice supervisor forms use "
@@ -791,7 +782,6 @@ def test_form_create(request):
             "the reasons.",
             "back_url": reverse("assessment:test_form_list"),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -934,16 +924,13 @@ def attempt_mark(request, attempt_id: int):
         initial_marks=_marks_of(mine),
     )
     if request.method == "POST" and not problem and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             services.marks_submit(
                 allocation=mine,
                 marks=form.entries(),
                 actor=request.user,
                 reason=form.cleaned_data.get("reason", ""),
             )
-        except AssessmentError as exc:
-            _add_service_errors(form, exc)
-        else:
             messages.success(
                 request, f"Your marks for {attempt.worker.user.full_name} have been submitted"
             )
@@ -955,20 +942,19 @@ def attempt_mark(request, attempt_id: int):
             for a in attempt.allocations.all()
             if a.pk != mine.pk and a.submitted_at and a.role != MarkerRole.REVIEWER
         ]
-    return render(
+    return _form_page(
         request,
         "assessment/attempt_mark.html",
+        form,
         {
             "attempt": attempt,
             "allocation": mine,
-            "form": form,
             "problem": problem,
             "others": others,
             "test_result": selectors.test_result_for_attempt(attempt),
             "rubric": MARK_RUBRIC.items(),
             "tasks": PracticeTask.labels,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -1018,27 +1004,21 @@ def attempt_allocate(request, attempt_id: int):
         role_label=role.label,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             services.allocation_create(
                 attempt=attempt,
                 assessor=form.cleaned_data["assessor"],
                 role=role,
                 actor=request.user,
             )
-        except AssessmentError as exc:
-            _add_service_errors(form, exc)
-        else:
             messages.success(
                 request,
                 f"{form.cleaned_data['assessor'].full_name} is now the {role.label.lower()} "
                 f"for {attempt.worker.user.full_name}",
             )
             return redirect("assessment:allocation_queue")
-    return render(
-        request,
-        "assessment/attempt_allocate.html",
-        {"attempt": attempt, "form": form, "role": role},
-        status=400 if form.errors else 200,
+    return _form_page(
+        request, "assessment/attempt_allocate.html", form, {"attempt": attempt, "role": role}
     )
 
 
@@ -1067,34 +1047,30 @@ def rule_set_create(request, framework_id: int):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with _refusal_shown_on(form):
             rule_set = services.rule_set_create(
                 framework=framework,
                 parameters=form.parameters(),
                 notes=form.cleaned_data["notes"],
                 actor=request.user,
             )
-        except AssessmentError as exc:
-            _add_service_errors(form, exc)
-        else:
             messages.success(
                 request,
                 f"Version {rule_set.version} of the rules for {framework.title} is now in use "
                 "for new outcomes",
             )
             return redirect("assessment:rule_sets")
-    return render(
+    return _form_page(
         request,
         "assessment/form_page.html",
+        form,
         {
-            "form": form,
             "title": "Create a new version of the outcome rules",
             "caption": framework.title,
             "intro": f"Version {current.version} is in use now. Outcomes already made keep the "
             "version that produced them.",
             "back_url": reverse("assessment:rule_sets"),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -1175,26 +1151,20 @@ def _rules_text(rules: RuleParameters) -> dict:
 def outcome_confirm(request, outcome_id: int):
     """Check your answers for an outcome, then confirm it ready to publish."""
     outcome = _outcome(request, outcome_id, check=policies.can_confirm_outcome)
-    errors = []
-    if request.method == "POST":
-        try:
-            services.outcome_confirm(outcome=outcome, actor=request.user)
-        except AssessmentError as exc:
-            errors = exc.messages
-        else:
-            messages.success(
-                request, f"Outcome {outcome.reference} confirmed: it is ready to publish"
-            )
-            return redirect("assessment:outcome_list")
-    return render(
+
+    def confirmed(_):
+        messages.success(request, f"Outcome {outcome.reference} confirmed: it is ready to publish")
+        return redirect("assessment:outcome_list")
+
+    return _check_page(
         request,
         "assessment/outcome_confirm.html",
         {
             "outcome": outcome,
             "rules_text": _rules_text(RuleParameters.from_json(outcome.rule_set.parameters)),
-            "errors": [("", m) for m in errors],
         },
-        status=409 if errors else 200,
+        act=partial(services.outcome_confirm, outcome=outcome, actor=request.user),
+        done=confirmed,
     )
 
 
@@ -1203,21 +1173,21 @@ def outcome_confirm(request, outcome_id: int):
 def outcomes_publish(request):
     """Check the confirmed outcomes, then publish them together."""
     ready = list(selectors.outcomes_to_publish())
-    errors = []
-    if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("outcome") if v.isdigit()]
-        try:
-            published = services.outcomes_publish(outcome_ids=ids, actor=request.user)
-        except AssessmentError as exc:
-            errors = exc.messages
-        else:
-            request.session["assessment:published"] = [o.pk for o in published]
-            return redirect("assessment:outcomes_published")
-    return render(
+
+    def published(outcomes):
+        request.session["assessment:published"] = [o.pk for o in outcomes]
+        return redirect("assessment:outcomes_published")
+
+    return _check_page(
         request,
         "assessment/outcomes_publish.html",
-        {"ready": ready, "errors": [("", m) for m in errors]},
-        status=409 if errors else 200,
+        {"ready": ready},
+        act=partial(
+            services.outcomes_publish,
+            outcome_ids=[int(v) for v in request.POST.getlist("outcome") if v.isdigit()],
+            actor=request.user,
+        ),
+        done=published,
     )
 
 
@@ -1254,10 +1224,6 @@ def _own_attempt(request, attempt_id: int) -> Attempt:
     return attempt
 
 
-def _fast_track_key(attempt_id: int) -> str:
-    return f"assessment:fast_track:{attempt_id}"
-
-
 def _cannot(request, attempt, title, problems):
     return render(
         request,
@@ -1274,20 +1240,23 @@ def fast_track(request, attempt_id: int):
     problems = services.fast_track_problems(parent)
     if problems:
         return _cannot(request, parent, "You cannot book a fast-track retake", problems)
-    key = _fast_track_key(parent.pk)
+    pending = PendingAnswers(request, "fast_track", parent.pk)
     form = FastTrackForm(
         _posted(request),
-        initial=request.session.get(key),
+        initial=pending.answers,
         sittings=selectors.sittings_open_for_booking(),
     )
     if request.method == "POST" and form.is_valid():
-        request.session[key] = {"sitting": form.cleaned_data["sitting"].pk}
-        return redirect("assessment:fast_track_check", attempt_id=parent.pk)
-    return render(
+        return pending.keep(
+            {"sitting": form.cleaned_data["sitting"].pk},
+            "assessment:fast_track_check",
+            attempt_id=parent.pk,
+        )
+    return _form_page(
         request,
         "assessment/fast_track.html",
-        {"parent": parent, "form": form, "areas": services.areas_not_met(parent)},
-        status=400 if form.errors else 200,
+        form,
+        {"parent": parent, "areas": services.areas_not_met(parent)},
     )
 
 
@@ -1295,37 +1264,25 @@ def fast_track(request, attempt_id: int):
 @require_http_methods(["GET", "POST"])
 def fast_track_check(request, attempt_id: int):
     parent = _own_attempt(request, attempt_id)
-    key = _fast_track_key(parent.pk)
-    answers = request.session.get(key)
+    pending = PendingAnswers(request, "fast_track", parent.pk)
+    answers = pending.answers
     sitting = answers and selectors.sittings_with_counts().filter(pk=answers["sitting"]).first()
     if not sitting:
         return redirect("assessment:fast_track", attempt_id=parent.pk)
-    errors = []
-    if request.method == "POST":
-        try:
-            retake = services.attempt_book_fast_track(
-                parent=parent, sitting=sitting, actor=request.user
-            )
-        except AssessmentError as exc:
-            errors = exc.messages
-        else:
-            del request.session[key]
-            return redirect("assessment:booked", attempt_id=retake.pk)
-    return render(
+    return _check_page(
         request,
         "assessment/fast_track_check.html",
         {
             "parent": parent,
             "sitting_label": sitting_label(sitting),
             "areas": services.areas_not_met(parent),
-            "errors": [("", m) for m in errors],
         },
-        status=409 if errors else 200,
+        act=partial(
+            services.attempt_book_fast_track, parent=parent, sitting=sitting, actor=request.user
+        ),
+        done=lambda retake: redirect("assessment:booked", attempt_id=retake.pk),
+        pending=pending,
     )
-
-
-def _review_key(attempt_id: int) -> str:
-    return f"assessment:review:{attempt_id}"
 
 
 @login_required
@@ -1335,24 +1292,26 @@ def review_request(request, attempt_id: int):
     problems = services.review_problems(attempt)
     if problems:
         return _cannot(request, attempt, "You cannot ask for a review", problems)
-    key = _review_key(attempt.pk)
-    form = ReviewRequestForm(_posted(request), initial=request.session.get(key))
+    pending = PendingAnswers(request, "review", attempt.pk)
+    form = ReviewRequestForm(_posted(request), initial=pending.answers)
     if request.method == "POST" and form.is_valid():
-        request.session[key] = {"grounds": form.cleaned_data["grounds"].strip()}
-        return redirect("assessment:review_check", attempt_id=attempt.pk)
+        return pending.keep(
+            {"grounds": form.cleaned_data["grounds"].strip()},
+            "assessment:review_check",
+            attempt_id=attempt.pk,
+        )
     outcome = services.current_outcome(attempt)
-    return render(
+    return _form_page(
         request,
         "assessment/form_page.html",
+        form,
         {
-            "form": form,
             "title": "Ask for a review of your outcome",
             "caption": f"Outcome {outcome.reference}",
             "intro": "An independent reviewer who did not mark your assessment will look at "
             f"how you were assessed. You can ask until {services.review_deadline(outcome):%-d %B %Y}.",
             "back_url": reverse("assessment:my_outcome"),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -1360,31 +1319,23 @@ def review_request(request, attempt_id: int):
 @require_http_methods(["GET", "POST"])
 def review_check(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
-    key = _review_key(attempt.pk)
-    answers = request.session.get(key)
+    pending = PendingAnswers(request, "review", attempt.pk)
+    answers = pending.answers
     if not answers:
         return redirect("assessment:review_request", attempt_id=attempt.pk)
-    errors = []
-    if request.method == "POST":
-        try:
-            review = services.review_request(
-                attempt=attempt, grounds=answers["grounds"], actor=request.user
-            )
-        except AssessmentError as exc:
-            errors = exc.messages
-        else:
-            del request.session[key]
-            return redirect("assessment:review_requested", review_id=review.pk)
-    return render(
+    return _check_page(
         request,
         "assessment/review_check.html",
         {
             "attempt": attempt,
             "outcome": services.current_outcome(attempt),
             "answers": answers,
-            "errors": [("", m) for m in errors],
         },
-        status=409 if errors else 200,
+        act=partial(
+            services.review_request, attempt=attempt, grounds=answers["grounds"], actor=request.user
+        ),
+        done=lambda review: redirect("assessment:review_requested", review_id=review.pk),
+        pending=pending,
     )
 
 
@@ -1411,59 +1362,42 @@ def _reviewer_review(request, review_id: int) -> ReviewRequest:
     return review
 
 
-def _decision_key(review_id: int) -> str:
-    return f"assessment:review_decision:{review_id}"
-
-
 @role_required(*ASSESSING)
 @require_http_methods(["GET", "POST"])
 def review_decide(request, review_id: int):
     review = _reviewer_review(request, review_id)
     if review.state != ReviewState.REQUESTED:
         return redirect("assessment:review_decided", review_id=review.pk)
-    key = _decision_key(review.pk)
-    form = ReviewDecisionForm(_posted(request), initial=request.session.get(key))
+    pending = PendingAnswers(request, "review_decision", review.pk)
+    form = ReviewDecisionForm(_posted(request), initial=pending.answers)
     if request.method == "POST" and form.is_valid():
-        request.session[key] = {
-            "decision": form.cleaned_data["decision"],
-            "reason": form.cleaned_data["reason"].strip(),
-        }
-        return redirect("assessment:review_decide_check", review_id=review.pk)
-    return render(
-        request,
-        "assessment/review_decide.html",
-        {"review": review, "form": form},
-        status=400 if form.errors else 200,
-    )
+        return pending.keep(
+            _decision_answers(form), "assessment:review_decide_check", review_id=review.pk
+        )
+    return _form_page(request, "assessment/review_decide.html", form, {"review": review})
 
 
 @role_required(*ASSESSING)
 @require_http_methods(["GET", "POST"])
 def review_decide_check(request, review_id: int):
     review = _reviewer_review(request, review_id)
-    key = _decision_key(review.pk)
-    answers = request.session.get(key)
+    pending = PendingAnswers(request, "review_decision", review.pk)
+    answers = pending.answers
     if not answers:
         return redirect("assessment:review_decide", review_id=review.pk)
-    errors = []
-    if request.method == "POST":
-        try:
-            services.review_decide(
-                review=review,
-                uphold=answers["decision"] == "uphold",
-                reason=answers["reason"],
-                actor=request.user,
-            )
-        except AssessmentError as exc:
-            errors = exc.messages
-        else:
-            del request.session[key]
-            return redirect("assessment:review_decided", review_id=review.pk)
-    return render(
+    return _check_page(
         request,
         "assessment/review_decide_check.html",
-        {"review": review, "answers": answers, "errors": [("", m) for m in errors]},
-        status=409 if errors else 200,
+        {"review": review, "answers": answers},
+        act=partial(
+            services.review_decide,
+            review=review,
+            uphold=answers["decision"] == "uphold",
+            reason=answers["reason"],
+            actor=request.user,
+        ),
+        done=lambda _: redirect("assessment:review_decided", review_id=review.pk),
+        pending=pending,
     )
 
 

@@ -22,21 +22,20 @@ DECISION_TAG_COLOURS = {
 }
 
 
+def _govuk_tag(colour: str, label) -> str:
+    """A GOV.UK tag: `colour` is its modifier class (empty for the default blue)."""
+    return format_html('<strong class="govuk-tag {}">{}</strong>', colour, label)
+
+
 @register.simple_tag
 def attempt_tag(attempt):
-    return format_html(
-        '<strong class="govuk-tag {}">{}</strong>',
-        ATTEMPT_TAG_COLOURS.get(attempt.state, ""),
-        attempt.get_state_display(),
-    )
+    return _govuk_tag(ATTEMPT_TAG_COLOURS.get(attempt.state, ""), attempt.get_state_display())
 
 
 @register.simple_tag
 def decision_tag(adjustment):
-    return format_html(
-        '<strong class="govuk-tag {}">{}</strong>',
-        DECISION_TAG_COLOURS.get(adjustment.decision, ""),
-        adjustment.get_decision_display(),
+    return _govuk_tag(
+        DECISION_TAG_COLOURS.get(adjustment.decision, ""), adjustment.get_decision_display()
     )
 
 
@@ -68,11 +67,7 @@ OUTCOME_LABELS = {"met": "Met", "partially_met": "Partially met", "not_met": "No
 
 @register.simple_tag
 def outcome_tag(result):
-    return format_html(
-        '<strong class="govuk-tag {}">{}</strong>',
-        OUTCOME_TAG_COLOURS.get(result, ""),
-        OUTCOME_LABELS.get(result, result),
-    )
+    return _govuk_tag(OUTCOME_TAG_COLOURS.get(result, ""), OUTCOME_LABELS.get(result, result))
 
 
 @register.filter
