@@ -12,7 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # Arial's metrics. Node.js and npm install GOV.UK Frontend from package-lock.json.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 nodejs npm \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 fonts-noto-cjk nodejs npm \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

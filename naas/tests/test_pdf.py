@@ -2,6 +2,8 @@
 
 import base64
 import io
+import shutil
+import subprocess
 import sys
 import threading
 import unicodedata
@@ -532,3 +534,29 @@ def test_threads_render_at_the_same_time():
     # then every letter is right
     for name, text in zip(names, texts, strict=True):
         assert f"Dear {name}," in text
+
+
+def _embedded_font_names(pdf: bytes) -> set[str]:
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for font in fonts.values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+@pytest.mark.skipif(
+    not shutil.which("fc-list")
+    or "Noto Sans CJK" not in subprocess.run(["fc-list"], capture_output=True, text=True).stdout,
+    reason="needs Debian's fonts-noto-cjk (installed by .ci/run and the Dockerfile)",
+)
+def test_chinese_japanese_and_korean_names_are_drawn_with_a_cjk_font():
+    # given a worker whose name mixes Chinese, Korean and Japanese
+    name = "王小明 김민수 さくら"
+    # when their letter is rendered
+    pdf = render_pdf(
+        template_name=LETTER, context=sample_letter_context(worker_name=name), title="Letter"
+    )
+    # then the name is real text and a CJK font is embedded to draw it (not empty boxes)
+    assert name in pdf_text(pdf)
+    assert any("CJK" in font for font in _embedded_font_names(pdf))
