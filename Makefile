@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install worker beat lint format lock bench clean
+.PHONY: demo test install system-packages worker beat lint format lock bench clean
 
 $(STAMP): requirements.lock requirements-dev.lock package.json package-lock.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,11 @@ $(STAMP): requirements.lock requirements-dev.lock package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
-install: $(STAMP)
+# Debian packages (scripts/system-packages.txt): installed when root with apt, else named.
+system-packages:
+	@scripts/install-system-packages
+
+install: system-packages $(STAMP)
 
 demo: install
 	DJANGO_SETTINGS_MODULE=naas.settings.local $(BIN)/python manage.py migrate --noinput
