@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+import time_machine
 
 BASE_DIR = Path(__file__).resolve().parent
 AXE_PATH = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -18,6 +19,28 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_configure(config):
+    """NAAS_TEST_CLOCK=2031-12-31 runs the whole suite as if today were that day (the clock
+    still ticks), so CI can show that no test depends on the real date. Tests that freeze the
+    clock themselves travel again from there."""
+    moved_to = os.environ.get("NAAS_TEST_CLOCK")
+    if moved_to:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        start = datetime.fromisoformat(moved_to).replace(tzinfo=ZoneInfo("Europe/London"))
+        if start.hour == 0 and "T" not in moved_to:
+            start = start.replace(hour=10)
+        config._naas_clock = time_machine.travel(start, tick=True)
+        config._naas_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_naas_clock", None)
+    if clock is not None:
+        clock.stop()
 
 
 @pytest.fixture(autouse=True)
