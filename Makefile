@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system-packages worker beat lint format lock bench clean
+.PHONY: demo test test-clock install system-packages worker beat lint format lock bench clean
 
 $(STAMP): requirements.lock requirements-dev.lock package.json package-lock.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,19 @@ demo: install
 	DJANGO_SETTINGS_MODULE=naas.settings.local $(BIN)/python manage.py seed_demo
 	DJANGO_SETTINGS_MODULE=naas.settings.local $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Both cores (pytest-xdist); a file's tests stay on one worker, so module fixtures are built once.
+PYTEST_ARGS ?=
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+# The suite with the clock moved years ahead (NAAS_TEST_CLOCK, see conftest.py): a test that
+# depends on the real date fails here. Browser journeys are left to `make test`.
+CLOCK_DAYS ?= 2028-03-01 2031-12-31
+test-clock: install
+	@for day in $(CLOCK_DAYS); do \
+	  echo "== the suite as if today were $$day"; \
+	  NAAS_TEST_CLOCK=$$day $(BIN)/pytest -n auto --dist loadfile -m "not browser" -q $(PYTEST_ARGS) || exit 1; \
+	done
 
 worker: install
 	$(BIN)/celery -A naas worker --loglevel=INFO

@@ -2,9 +2,12 @@
 change only through the service's own pages, so their admin is read-only."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 
-from naas.admin import ReadOnlyAdmin
+from naas.admin import AuditedModelAdmin, ReadOnlyAdmin
 
+from .forms import SittingAdminForm
 from .models import (
     AdjustmentRequest,
     Allocation,
@@ -28,18 +31,41 @@ from .models import (
 
 
 @admin.register(AssessmentCentre)
-class AssessmentCentreAdmin(admin.ModelAdmin):
+class AssessmentCentreAdmin(AuditedModelAdmin):
     list_display = ["name", "region", "is_active"]
     list_filter = ["region", "is_active"]
     search_fields = ["name"]
 
 
+class BoundedDateChangeList(ChangeList):
+    """Django's date drill-down builds the next day, month or year itself and overflows on
+    9999 (a 500): such a query is an incorrect lookup, shown as the list with "?e=1"."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
 @admin.register(Sitting)
-class SittingAdmin(admin.ModelAdmin):
+class SittingAdmin(AuditedModelAdmin):
+    form = SittingAdminForm
     list_display = ["date", "slot", "centre", "capacity"]
     list_filter = ["slot", "centre"]
     date_hierarchy = "date"
     list_select_related = ["centre"]
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedDateChangeList
+
+    def get_object(self, request, object_id, from_field=None):
+        """A change to a sitting locks its row first, as every booking does: the capacity is
+        checked against the bookings (Sitting.clean) while no booking can slip in between."""
+        sitting = super().get_object(request, object_id, from_field)
+        if sitting is not None and request.method == "POST":
+            sitting = Sitting.objects.select_for_update().get(pk=sitting.pk)
+        return sitting
 
 
 class AttemptAreaInline(admin.TabularInline):

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from endorsement.models import Endorsement, EndorsementState
 from endorsement.selectors import endorsements_bookable
+from endorsement.services import validity_last_day
 from naas.models import KSSFramework, Level, Region, SocialWorker
 
 from . import services
@@ -276,7 +277,7 @@ def _endorse_directly(worker: SocialWorker, level: str | None = None) -> Endorse
         signed_off_by=worker.supervisor,
         signed_off_at=timezone.now() - timedelta(days=45),
         endorsed_at=timezone.now() - timedelta(days=40),
-        valid_until=timezone.localdate() + timedelta(days=300),
+        valid_until=validity_last_day(timezone.localdate() - timedelta(days=40)),
     )
 
 

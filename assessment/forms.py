@@ -4,12 +4,13 @@ They validate input only; the rules live in services.py."""
 import hashlib
 from fractions import Fraction
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.conf import settings
 
+from naas.dates import SERVICE_START, govuk_weekday_date, plan_ahead_limit
+from naas.forms import GovukDateField, check_date_in_range
 from naas.models import KSSArea, Level, Region
 
 from .models import (
@@ -34,7 +35,10 @@ from .services import MarkEntry
 
 def sitting_label(sitting: Sitting) -> str:
     places = getattr(sitting, "places_left", None)
-    where = f"{sitting.date:%A} {sitting.date.day} {sitting.date:%B %Y}, {sitting.get_slot_display().lower()}, {sitting.centre.name}"
+    where = (
+        f"{govuk_weekday_date(sitting.date)}, {sitting.get_slot_display().lower()}, "
+        f"{sitting.centre.name}"
+    )
     if places is None:
         return where
     return f"{where} – {places} place{'s' if places != 1 else ''} left"
@@ -200,6 +204,23 @@ class AttendanceForm(forms.Form):
         }
 
 
+class SittingAdminForm(forms.ModelForm):
+    """The back office's sitting form: its date within the same range as the service's."""
+
+    class Meta:
+        model = Sitting
+        # Every field: a ModelAdmin whose form names fields shows only those.
+        fields = "__all__"  # noqa: DJ007
+
+    def clean_date(self):
+        return check_date_in_range(
+            self.cleaned_data.get("date"),
+            what="the date of the sitting",
+            earliest=SERVICE_START,
+            latest=plan_ahead_limit,
+        )
+
+
 class CentreForm(forms.Form):
     name = forms.CharField(max_length=120, error_messages={"required": "Enter the centre's name"})
     address = forms.CharField(
@@ -226,7 +247,13 @@ class SittingForm(forms.Form):
         empty_label="Choose a centre",
         error_messages={"required": "Choose the centre"},
     )
-    on = DateInputField(label="Date", help_text="For example, 27 3 2027")
+    on = GovukDateField(
+        label="Date",
+        what="the date of the sitting",
+        earliest=SERVICE_START,  # the service itself refuses a day that is not in the future
+        latest=plan_ahead_limit,
+        help_text="For example, 27 3 2027",
+    )
     slot = forms.TypedChoiceField(
         choices=Slot.choices,
         coerce=int,
@@ -248,7 +275,6 @@ class SittingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["on"].error_messages["required"] = "Enter the date of the sitting"
         self.helper = _helper(
             Field.select("centre"),
             Field("on"),
@@ -554,8 +580,8 @@ class AllocationForm(forms.Form):
         self.fields["assessor"].queryset = people
         self.fields["assessor"].label = f"Who will be the {role_label.lower()}?"
         self.fields["assessor"].help_text = (
-            "Only people with no link to the candidate's local authority and no other part in "
-            "this attempt are listed."
+            "Only people with no conflict of interest (not the candidate, their supervisor, or "
+            "anyone linked to their local authority) and no other part in this attempt are listed."
         )
         self.helper = _helper(Field.radios("assessor", legend_size=Size.MEDIUM), submit="Allocate")
 

@@ -4,12 +4,14 @@ adjustments, the item bank, test forms, and imported test results scored per KSS
 from itertools import combinations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from endorsement.models import Endorsement
+from naas.dates import govuk_date
 from naas.models import KSSArea, KSSFramework, Level, Region, SocialWorker
 
 OPTION_LETTERS = "ABCDEFGH"
@@ -61,7 +63,22 @@ class Sitting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.centre.name}, {self.date.day} {self.date:%B %Y}, {self.get_slot_display()}"
+        return f"{self.centre.name}, {govuk_date(self.date)}, {self.get_slot_display()}"
+
+    def clean(self):
+        """A sitting never has fewer places than the candidates already booked on it (the rule
+        bookings keep: assessment.services._lock_sitting_with_a_place)."""
+        super().clean()
+        if self.pk is None or self.capacity is None:
+            return
+        booked = self.attempts.filter(state__in=SEAT_TAKING_STATES).count()
+        if self.capacity < booked:
+            raise ValidationError(
+                {
+                    "capacity": f"The number of places must be at least {booked}, the number "
+                    "of candidates already booked on this sitting"
+                }
+            )
 
 
 # --- Attempts ---------------------------------------------------------------------------------

@@ -1,23 +1,33 @@
 """Who may see or do what with bookings, adjustments and test results, object by object."""
 
-from naas.models import Role
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q, QuerySet
+
+from naas.models import Role, SocialWorker, StaffRole, User
 from naas.policies import has_role, is_assessment_administrator, la_ids_where, roles_of
 
 from .models import Allocation, MarkerRole
 
 __all__ = [
     "allocation_of",
+    "assessor_conflicted",
+    "assessor_conflicts",
+    "attempts_conflicted_for",
     "can_act_for_own_outcome",
     "can_book_for",
     "can_change_booking",
     "can_confirm_outcome",
     "can_manage_rules",
     "can_mark",
+    "can_publish_outcome",
     "can_publish_outcomes",
     "can_view_all_marks",
     "can_view_attempt",
     "can_view_outcome",
     "can_view_test_results",
+    "conflicted_users",
     "is_assessment_administrator",
     "is_assessor",
 ]
@@ -56,24 +66,102 @@ def is_assessor(user) -> bool:
     return bool(roles_of(user) & set(ASSESSING_ROLES))
 
 
-def assessor_excluded_la_ids(user) -> set[int]:
-    """LAs an assessor or moderator is linked to: their candidates are never shown to them."""
-    linked = set()
-    for role in ASSESSING_ROLES:
-        linked |= la_ids_where(user, role)
-    return linked
+# --- Conflicts of interest -------------------------------------------------------------------
+#
+# One rule, asked in three shapes: of one person and one attempt (assessor_conflicts, and
+# assessor_conflicted, which every assessing action asks), of one candidate over everyone
+# (conflicted_users: who may never be allocated), and of one person over every attempt
+# (attempts_conflicted_for: what their queues never list). The first two are built from
+# _conflict_tests; the third mirrors it, and the conflict-of-interest tests hold all three to
+# the same answer for every kind of conflict.
+
+
+def _conflict_tests(worker) -> list[tuple[str, Q]]:
+    """Why someone may not assess `worker`, each reason (with "{la}" for the LA's name) with
+    the test on User that finds the people it rules out."""
+    la_id = worker.local_authority_id
+    return [
+        ("is the candidate", Q(pk=worker.user_id)),
+        ("is the candidate's supervisor", Q(pk=worker.supervisor_id)),  # no one when None
+        # Any staff role held in the candidate's LA: its LA lead, its supervisors, and the
+        # assessors and moderators linked to it.
+        (
+            "is linked to {la}, the candidate's local authority",
+            Q(pk__in=StaffRole.objects.filter(local_authority_id=la_id).values("user_id")),
+        ),
+        (
+            "works for {la}, the candidate's local authority",
+            Q(pk__in=SocialWorker.objects.filter(local_authority_id=la_id).values("user_id")),
+        ),
+    ]
+
+
+def assessor_conflicts(user, attempt) -> list[str]:
+    """Why `user` has a conflict of interest in assessing the attempt's candidate (empty when
+    they have none): they are the candidate, the candidate's supervisor, hold any staff role
+    in the candidate's LA (its LA lead, a supervisor, an assessor or moderator linked to it),
+    or work for that LA. A conflicted person never marks, second-marks, moderates, writes
+    feedback, decides a review, confirms or publishes the attempt's outcome, and is never
+    allocated to it."""
+    if not user.is_authenticated:
+        return []
+    worker = attempt.worker
+    tests = _conflict_tests(worker)
+    found = User.objects.filter(pk=user.pk).aggregate(
+        **{f"c{n}": Count("pk", filter=test) for n, (_, test) in enumerate(tests)}
+    )
+    reasons = [reason for n, (reason, _) in enumerate(tests) if found[f"c{n}"]]
+    if any("{la}" in reason for reason in reasons):
+        name = worker.local_authority.name
+        reasons = [reason.replace("{la}", name) for reason in reasons]
+    return reasons
+
+
+def assessor_conflicted(user, attempt) -> bool:
+    """The question every assessing action asks: see assessor_conflicts."""
+    return bool(assessor_conflicts(user, attempt))
+
+
+def conflicted_users(worker) -> QuerySet[User]:
+    """Everyone with a conflict of interest in assessing `worker` (see assessor_conflicts)."""
+    return User.objects.filter(reduce(or_, (test for _, test in _conflict_tests(worker))))
+
+
+def attempts_conflicted_for(user, prefix: str = "") -> Q:
+    """A filter (on Attempt, or on a model reaching it through `prefix`, e.g. "attempt__")
+    matching every attempt whose candidate `user` has a conflict of interest in assessing
+    (see assessor_conflicts)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    worker = f"{prefix}worker__"
+    return (
+        Q(**{f"{worker}user_id": user.pk})
+        | Q(**{f"{worker}supervisor_id": user.pk})
+        | Q(
+            **{
+                f"{worker}local_authority_id__in": StaffRole.objects.filter(
+                    user_id=user.pk, local_authority__isnull=False
+                ).values("local_authority_id")
+            }
+        )
+        | Q(
+            **{
+                f"{worker}local_authority_id__in": SocialWorker.objects.filter(
+                    user_id=user.pk
+                ).values("local_authority_id")
+            }
+        )
+    )
 
 
 def can_view_test_results(user, attempt) -> bool:
     """Administrators; assessors and moderators only for attempts allocated to them, and
-    never for candidates from LAs they are linked to."""
+    never with a conflict of interest."""
     if is_assessment_administrator(user):
         return True
     if not is_assessor(user):
         return False
-    if attempt.worker.local_authority_id in assessor_excluded_la_ids(user):
-        return False
-    return allocation_of(user, attempt) is not None
+    return allocation_of(user, attempt) is not None and not assessor_conflicted(user, attempt)
 
 
 # --- Simulated practice, moderation, outcomes and reviews -----------------------------------
@@ -90,52 +178,56 @@ def allocation_of(user, attempt, role: str | None = None):
 
 
 def can_mark(user, allocation) -> bool:
-    """Only the assessor an allocation names marks through it, never one linked to the
-    candidate's LA."""
+    """Only the assessor an allocation names marks through it (first or second marks,
+    moderation, a review and its marks), never one with a conflict of interest."""
     return (
         user.is_authenticated
         and allocation.active
         and allocation.assessor_id == user.pk
-        and allocation.attempt.worker.local_authority_id not in assessor_excluded_la_ids(user)
+        and not assessor_conflicted(user, allocation.attempt)
     )
 
 
 def can_view_all_marks(user, attempt) -> bool:
     """Every marker's marks side by side: administrators, and the attempt's moderator or
-    reviewer. Never the first or second marker: second marking is blind."""
+    reviewer without a conflict of interest. Never the first or second marker: second
+    marking is blind."""
     if is_assessment_administrator(user):
         return True
     allocation = allocation_of(user, attempt)
     return (
         allocation is not None
         and allocation.role in (MarkerRole.MODERATOR, MarkerRole.REVIEWER)
-        and attempt.worker.local_authority_id not in assessor_excluded_la_ids(user)
+        and not assessor_conflicted(user, attempt)
     )
 
 
 def can_confirm_outcome(user, outcome) -> bool:
-    """A moderator (not linked to the candidate's LA) or an administrator."""
-    if is_assessment_administrator(user):
-        return True
-    return has_role(
-        user, Role.MODERATOR
-    ) and outcome.attempt.worker.local_authority_id not in assessor_excluded_la_ids(user)
+    """A moderator or an administrator, never one with a conflict of interest."""
+    if not (is_assessment_administrator(user) or has_role(user, Role.MODERATOR)):
+        return False
+    return not assessor_conflicted(user, outcome.attempt)
 
 
 def can_publish_outcomes(user) -> bool:
+    """Publishing at all: assessment administrators (each outcome: can_publish_outcome)."""
     return is_assessment_administrator(user)
 
 
+def can_publish_outcome(user, outcome) -> bool:
+    """One outcome: an administrator without a conflict of interest in its candidate."""
+    return can_publish_outcomes(user) and not assessor_conflicted(user, outcome.attempt)
+
+
 def can_view_outcome(user, outcome) -> bool:
-    """The candidate once it is published; administrators; moderators not linked to the
-    candidate's LA; the attempt's allocated reviewer."""
+    """The candidate once it is published; administrators and moderators who may confirm it;
+    the attempt's allocated reviewer, never with a conflict of interest."""
     if outcome.is_published and _is_the_worker(user, outcome.attempt.worker):
         return True
     if can_confirm_outcome(user, outcome):
         return True
-    return allocation_of(user, outcome.attempt, MarkerRole.REVIEWER) is not None and (
-        outcome.attempt.worker.local_authority_id not in assessor_excluded_la_ids(user)
-    )
+    reviewer = allocation_of(user, outcome.attempt, MarkerRole.REVIEWER)
+    return reviewer is not None and can_mark(user, reviewer)
 
 
 def can_manage_rules(user) -> bool:

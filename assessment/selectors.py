@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from endorsement.models import Endorsement
 from endorsement.selectors import endorsements_bookable
-from naas.models import KSSArea, KSSFramework, Role, SocialWorker, StaffRole, User
+from naas.models import KSSArea, KSSFramework, Role, SocialWorker, User
 from naas.policies import la_ids_where
 
 from .models import (
@@ -29,7 +29,7 @@ from .models import (
     TestFormItem,
     TestResult,
 )
-from .policies import assessor_excluded_la_ids
+from .policies import attempts_conflicted_for, conflicted_users
 
 
 def sittings_with_counts() -> QuerySet[Sitting]:
@@ -215,13 +215,13 @@ def test_form_items(form: TestForm) -> QuerySet[TestFormItem]:
 
 def test_results_for_assessor(user) -> QuerySet[TestResult]:
     """Test results an assessor or moderator may read: only attempts allocated to them, never
-    candidates from LAs they are linked to."""
+    with a conflict of interest."""
     return (
         TestResult.objects.filter(
             attempt__allocations__assessor=user, attempt__allocations__active=True
         )
         .distinct()
-        .exclude(attempt__worker__local_authority_id__in=assessor_excluded_la_ids(user))
+        .exclude(attempts_conflicted_for(user, prefix="attempt__"))
         .select_related("attempt__worker__user", "attempt__sitting__centre", "test_form")
         .order_by("-attempt__sitting__date", "attempt__worker__user__full_name")
     )
@@ -252,11 +252,11 @@ def latest_import_for_sitting(sitting: Sitting):
 
 
 def allocations_for_assessor(user) -> QuerySet[Allocation]:
-    """The user's active parts in marking, newest sitting first, never for a candidate from
-    an LA they are linked to."""
+    """The user's active parts in marking, newest sitting first, never for a candidate in
+    whom they have a conflict of interest."""
     return (
         Allocation.objects.filter(assessor=user, active=True)
-        .exclude(attempt__worker__local_authority_id__in=assessor_excluded_la_ids(user))
+        .exclude(attempts_conflicted_for(user, prefix="attempt__"))
         .select_related("attempt__worker__user", "attempt__sitting__centre")
         .prefetch_related(
             Prefetch("attempt__reviews", queryset=ReviewRequest.objects.order_by("-requested_at"))
@@ -301,19 +301,14 @@ def attempt_for_marking(pk: int) -> Attempt:
 
 
 def eligible_markers(attempt: Attempt, role: str):
-    """People who could take `role` on the attempt: holding the role, not linked to the
-    candidate's LA, and with no other part in the attempt."""
+    """People who could take `role` on the attempt: holding the role, without a conflict of
+    interest in the candidate, and with no other part in the attempt."""
     wanted = [Role.MODERATOR] if role == MarkerRole.MODERATOR else [Role.ASSESSOR, Role.MODERATOR]
-    linked = StaffRole.objects.filter(
-        role__in=[Role.ASSESSOR, Role.MODERATOR],
-        local_authority_id=attempt.worker.local_authority_id,
-    ).values("user_id")
     already = Allocation.objects.filter(attempt=attempt).values("assessor_id")
     return (
         User.objects.filter(staff_roles__role__in=wanted)
-        .exclude(pk__in=linked)
+        .exclude(pk__in=conflicted_users(attempt.worker).values("pk"))
         .exclude(pk__in=already)
-        .exclude(pk=attempt.worker.user_id)
         .distinct()
         .order_by("full_name", "pk")
     )

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -18,11 +17,12 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from endorsement.models import Endorsement
 from endorsement.services import EndorsementError, endorsement_record_use, endorsement_release_use
+from naas.dates import govuk_date
 from naas.models import AuditEvent, KSSArea, KSSFramework, Role
 from naas.policies import roles_of
 from naas.services import audit_event_record
 
-from . import policies, signals
+from . import policies, rules, signals
 from .blueprint import blueprint_problems
 from .models import (
     FORMAT_SHAPE,
@@ -68,7 +68,6 @@ from .outcome_rules import (
 )
 from .results_csv import ResultsCheck, ResultsRecord, check_results
 from .scoring import TestScorer, to_decimal
-from .working_days import add_working_days
 
 BULK_BATCH = 5_000
 
@@ -79,10 +78,6 @@ class AssessmentError(Exception):
     def __init__(self, *messages: str):
         self.messages = list(messages)
         super().__init__("; ".join(messages))
-
-
-def _long_date(moment) -> str:
-    return f"{moment.day} {moment:%B %Y}"
 
 
 def _bulk_insert(model, objects, *, keep: bool = False) -> list:
@@ -392,11 +387,7 @@ def adjustment_decide(
     if locked.decision != AdjustmentDecision.PENDING:
         raise AssessmentError(
             f"This request was already {locked.get_decision_display().lower()}"
-            + (
-                f" on {_long_date(timezone.localtime(locked.decided_at))}"
-                if locked.decided_at
-                else ""
-            )
+            + (f" on {govuk_date(locked.decided_at)}" if locked.decided_at else "")
         )
     if locked.attempt.state != AttemptState.BOOKED:
         raise AssessmentError(
@@ -912,13 +903,10 @@ def allocation_problems(*, attempt: Attempt, assessor, role: str) -> list[str]:
         problems.append(f"{name} is not a moderator")
     elif not roles & {Role.ASSESSOR, Role.MODERATOR}:
         problems.append(f"{name} is not an assessor")
-    if attempt.worker.local_authority_id in policies.assessor_excluded_la_ids(assessor):
-        problems.append(
-            f"{name} is linked to {attempt.worker.local_authority.name}, the candidate's local "
-            "authority, so cannot assess this candidate"
-        )
-    if attempt.worker.user_id == assessor.pk:
-        problems.append("Nobody can assess their own attempt")
+    problems += [
+        f"{name} {reason}, so cannot assess this candidate (a conflict of interest)"
+        for reason in policies.assessor_conflicts(assessor, attempt)
+    ]
     earlier = Allocation.objects.filter(attempt=attempt, assessor=assessor).first()
     if earlier is not None:
         problems.append(
@@ -1077,7 +1065,7 @@ def second_marking_reason(attempt: Attempt, first: dict[int, list[int]]) -> str:
     could change that area's result."""
     if in_second_marking_sample(attempt.pk):
         return "sample"
-    rules = RuleParameters.from_json(rule_set_current(attempt.framework).parameters)
+    rules = rule_parameters_current(attempt.framework)
     for marks in first.values():
         mean = observation_mean(marks)
         if mean is not None and abs(mean - rules.observation_threshold) <= BORDERLINE_MARGIN:
@@ -1216,8 +1204,23 @@ def knowledge_by_area(attempt: Attempt) -> dict[int, Fraction]:
 # --- Outcome rule sets ------------------------------------------------------------------------
 
 
+def rules_in_force(framework: KSSFramework) -> tuple[int, RuleParameters]:
+    """The version and numbers of the outcome rules in force for a framework, for reading: the
+    newest version, or version 1's defaults. Never writes, so a page can show them on a GET."""
+    latest = OutcomeRuleSet.objects.filter(framework=framework).order_by("-version").first()
+    if latest is None:
+        return 1, RuleParameters()
+    return latest.version, RuleParameters.from_json(latest.parameters)
+
+
+def rule_parameters_current(framework: KSSFramework) -> RuleParameters:
+    """The numbers of the outcome rules in force for a framework (see rules_in_force)."""
+    return rules_in_force(framework)[1]
+
+
 def rule_set_current(framework: KSSFramework) -> OutcomeRuleSet:
-    """The newest rule set version for a framework (version 1, the defaults, if none yet)."""
+    """The newest rule set version for a framework, for a write that must record it. Version 1
+    comes from a data migration; a framework loaded later gets it here, inside the write."""
     latest = OutcomeRuleSet.objects.filter(framework=framework).order_by("-version").first()
     if latest is not None:
         return latest
@@ -1371,7 +1374,10 @@ def outcome_confirm(*, outcome: Outcome, actor) -> Outcome:
         Outcome.objects.select_for_update().select_related("attempt__worker").get(pk=outcome.pk)
     )
     if not policies.can_confirm_outcome(actor, locked):
-        raise PermissionDenied("Only a moderator or an administrator can confirm outcomes")
+        raise PermissionDenied(
+            "Only a moderator or an administrator without a conflict of interest in the "
+            "candidate can confirm this outcome"
+        )
     if locked.is_published:
         raise AssessmentError("This outcome has been published, so it cannot be changed")
     if locked.superseded_at is not None:
@@ -1393,7 +1399,12 @@ def outcomes_publish(*, outcome_ids: list[int], actor) -> list[Outcome]:
     Later apps' pre-publish checks can refuse the whole batch."""
     if not policies.can_publish_outcomes(actor):
         raise PermissionDenied("Only assessment administrators can publish outcomes")
-    locked = list(Outcome.objects.select_for_update().filter(pk__in=outcome_ids).order_by("pk"))
+    locked = list(
+        Outcome.objects.select_for_update(of=("self",))
+        .filter(pk__in=outcome_ids)
+        .select_related("attempt__worker")
+        .order_by("pk")
+    )
     ready = [
         o
         for o in locked
@@ -1401,6 +1412,8 @@ def outcomes_publish(*, outcome_ids: list[int], actor) -> list[Outcome]:
     ]
     if not ready:
         raise AssessmentError("These outcomes have already been published, or are not confirmed")
+    if not all(policies.can_publish_outcome(actor, outcome) for outcome in ready):
+        raise PermissionDenied("You have a conflict of interest in one of these candidates")
     problems = []
     for outcome in ready:
         problems += [f"{outcome.reference}: {p}" for p in signals.publication_problems(outcome)]
@@ -1456,12 +1469,12 @@ def fast_track_problems(parent: Attempt, *, today: date | None = None, areas=Non
         ]
     if parent.retakes.exclude(state=AttemptState.CANCELLED).exists():
         return ["You have already booked a fast-track retake; only one is allowed"]
-    months = _setting("NAAS_FAST_TRACK_MONTHS", 6)
-    closes = timezone.localdate(outcome.published_at) + relativedelta(months=months)
-    if today > closes:
+    closes = rules.fast_track_last_day(outcome.published_at)
+    if not rules.still_open(closes, on=today):
         return [
-            f"The fast-track window closed on {_long_date(closes)}, {months} months after your "
-            "outcome was published. Your employer must endorse you again"
+            f"The fast-track window closed on {govuk_date(closes)}, "
+            f"{rules.fast_track_months()} months after your outcome was published. Your "
+            "employer must endorse you again"
         ]
     if areas is not None:
         met = {
@@ -1481,12 +1494,9 @@ def fast_track_problems(parent: Attempt, *, today: date | None = None, areas=Non
 
 
 def fast_track_closes(parent: Attempt) -> date | None:
-    outcome = current_outcome(parent)
-    if outcome is None or not outcome.is_published:
-        return None
-    return timezone.localdate(outcome.published_at) + relativedelta(
-        months=_setting("NAAS_FAST_TRACK_MONTHS", 6)
-    )
+    """The last day to book a fast-track retake of `parent` (None if its outcome offers none):
+    the rule in assessment.rules, for the attempt's current outcome."""
+    return rules.fast_track_deadline(current_outcome(parent))
 
 
 def areas_not_met(parent: Attempt) -> list[KSSArea]:
@@ -1542,12 +1552,8 @@ def attempt_book_fast_track(
 
 
 def review_deadline(outcome: Outcome) -> date | None:
-    """The last day to ask for a review: NAAS_REVIEW_WINDOW_WORKING_DAYS (default 20) working
-    days after the day of publication (weekends and England bank holidays do not count)."""
-    if outcome is None or outcome.published_at is None:
-        return None
-    days = _setting("NAAS_REVIEW_WINDOW_WORKING_DAYS", 20)
-    return add_working_days(timezone.localdate(outcome.published_at), days)
+    """The last day to ask for a review of `outcome`: the rule in assessment.rules."""
+    return rules.review_deadline(outcome)
 
 
 def review_problems(attempt: Attempt, *, today: date | None = None) -> list[str]:
@@ -1564,10 +1570,10 @@ def review_problems(attempt: Attempt, *, today: date | None = None) -> list[str]
     if ReviewRequest.objects.filter(outcome=outcome).exists():
         return ["You have already asked for a review of this outcome"]
     deadline = review_deadline(outcome)
-    if today > deadline:
+    if not rules.still_open(deadline, on=today):
         return [
-            f"The deadline for asking for a review was {_long_date(deadline)}, "
-            f"{_setting('NAAS_REVIEW_WINDOW_WORKING_DAYS', 20)} working days after your outcome "
+            f"The deadline for asking for a review was {govuk_date(deadline)}, "
+            f"{rules.review_window_working_days()} working days after your outcome "
             "was published"
         ]
     return []

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from endorsement.models import Endorsement
 from naas.access import role_required, social_worker_required
+from naas.dates import govuk_date
 from naas.models import KSSFramework, Level, Role, SocialWorker
+from naas.submissions import once_per_submission
 
 from . import policies, selectors, services
 from .forms import (
@@ -350,6 +352,7 @@ def sittings_past(request):
 
 @role_required(ADMIN)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def centres(request):
     form = CentreForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -364,6 +367,7 @@ def centres(request):
 
 @role_required(ADMIN)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def sitting_create(request):
     form = SittingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -656,6 +660,7 @@ def _item_ask(form: ItemForm) -> dict:
 
 @role_required(ADMIN)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def item_create(request):
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -684,6 +689,7 @@ def item_detail(request, item_id: int):
 
 @role_required(ADMIN)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def item_revise(request, item_id: int):
     item = get_object_or_404(Item.objects.select_related("area", "scenario"), pk=item_id)
     initial = {
@@ -752,6 +758,7 @@ def test_form_list(request):
 
 @role_required(ADMIN)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def test_form_create(request):
     form = TestFormForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -1034,10 +1041,10 @@ def rule_sets(request):
 
 @role_required(ADMIN)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def rule_set_create(request, framework_id: int):
     framework = get_object_or_404(KSSFramework, pk=framework_id, is_current=True)
-    current = services.rule_set_current(framework)
-    parameters = RuleParameters.from_json(current.parameters)
+    version, parameters = services.rules_in_force(framework)
     form = RuleSetForm(
         _posted(request),
         initial={
@@ -1067,7 +1074,7 @@ def rule_set_create(request, framework_id: int):
         {
             "title": "Create a new version of the outcome rules",
             "caption": framework.title,
-            "intro": f"Version {current.version} is in use now. Outcomes already made keep the "
+            "intro": f"Version {version} is in use now. Outcomes already made keep the "
             "version that produced them.",
             "back_url": reverse("assessment:rule_sets"),
         },
@@ -1097,12 +1104,14 @@ def _is_candidate(user, attempt) -> bool:
 
 @role_required(ADMIN, Role.MODERATOR)
 def outcome_list(request):
+    conflicted = policies.attempts_conflicted_for(request.user, prefix="attempt__")
     return render(
         request,
         "assessment/outcome_list.html",
         {
-            "to_confirm": selectors.outcomes_to_confirm(),
-            "to_publish": selectors.outcomes_to_publish(),
+            # never a candidate in whom the user has a conflict of interest
+            "to_confirm": selectors.outcomes_to_confirm().exclude(conflicted),
+            "to_publish": selectors.outcomes_to_publish().exclude(conflicted),
             "can_publish": policies.can_publish_outcomes(request.user),
         },
     )
@@ -1171,8 +1180,13 @@ def outcome_confirm(request, outcome_id: int):
 @role_required(ADMIN)
 @require_http_methods(["GET", "POST"])
 def outcomes_publish(request):
-    """Check the confirmed outcomes, then publish them together."""
-    ready = list(selectors.outcomes_to_publish())
+    """Check the confirmed outcomes, then publish them together (never those of a candidate
+    in whom the administrator has a conflict of interest)."""
+    ready = list(
+        selectors.outcomes_to_publish().exclude(
+            policies.attempts_conflicted_for(request.user, prefix="attempt__")
+        )
+    )
 
     def published(outcomes):
         request.session["assessment:published"] = [o.pk for o in outcomes]
@@ -1184,7 +1198,12 @@ def outcomes_publish(request):
         {"ready": ready},
         act=partial(
             services.outcomes_publish,
-            outcome_ids=[int(v) for v in request.POST.getlist("outcome") if v.isdigit()],
+            # a tampered id (not ASCII digits, or beyond any key) names no outcome: dropped
+            outcome_ids=[
+                int(v)
+                for v in request.POST.getlist("outcome")
+                if v.isascii() and v.isdigit() and len(v) <= 18
+            ],
             actor=request.user,
         ),
         done=published,
@@ -1309,7 +1328,7 @@ def review_request(request, attempt_id: int):
             "title": "Ask for a review of your outcome",
             "caption": f"Outcome {outcome.reference}",
             "intro": "An independent reviewer who did not mark your assessment will look at "
-            f"how you were assessed. You can ask until {services.review_deadline(outcome):%-d %B %Y}.",
+            f"how you were assessed. You can ask until {govuk_date(services.review_deadline(outcome))}.",
             "back_url": reverse("assessment:my_outcome"),
         },
     )

@@ -36,6 +36,7 @@ import weasyprint  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from naas import pdf as naas_pdf  # noqa: E402
+from naas.tests.letters import sample_letter_context  # noqa: E402
 
 TEMPLATE = "pdf/sample_letter.html"
 TITLE = "Your accreditation assessment result"
@@ -48,7 +49,7 @@ def main() -> None:
     for name in ("weasyprint", "weasyprint.progress", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
-    context = naas_pdf.sample_letter_context()
+    context = sample_letter_context()
     html = naas_pdf.render_html(template_name=TEMPLATE, context=context, title=TITLE)
     css_text = naas_pdf._static_file(naas_pdf.PRINT_STYLESHEET)[0].decode("utf-8")
 

@@ -3,18 +3,9 @@ must go through a service (checked, locked and audited)."""
 
 from django.contrib import admin
 
+from naas.admin import ReadOnlyAdmin
+
 from .models import Endorsement, ServiceUserFeedback, SupervisionAreaView, SupervisionSession
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Endorsement)

@@ -18,10 +18,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from naas.dates import months_reached
 from naas.models import SocialWorker
 
 from .models import Endorsement, FeedbackSource, Readiness
-from .months import months_reached
 from .selectors import current_framework_areas
 from .services import (
     endorsement_confirm,

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from naas.dates import add_months, govuk_date, months_reached
 from naas.models import EmploymentType, Level, SocialWorker
-
-from .months import add_months, months_reached
 
 FEEDBACK_RECENCY_MONTHS = 12
 
@@ -129,7 +128,7 @@ def eligibility_problems(
             Problem(
                 Rule.TENURE,
                 f"{name} reaches {la.name}'s minimum of {la.min_tenure_months} months' "
-                f"employment on {tenure_reached_on(worker):%-d %B %Y}: they cannot be signed "
+                f"employment on {govuk_date(tenure_reached_on(worker))}: they cannot be signed "
                 "off before then",
             )
         )

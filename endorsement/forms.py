@@ -2,13 +2,12 @@
 
 from datetime import date
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
-from django.core.validators import RegexValidator
-from django.utils import timezone
 
+from naas.dates import SERVICE_START, govuk_date, today
+from naas.forms import GovukDateField
 from naas.models import KSSArea, Level
 
 from .models import (
@@ -32,43 +31,19 @@ def _helper(*fields, button: str) -> FormHelper:
     return helper
 
 
-class GovDateField(DateInputField):
-    """A GOV.UK date input whose every error message names the date asked for."""
-
-    def __init__(self, *, what: str, **kwargs):
-        super().__init__(**kwargs)
-        self.what = what
-        self.error_messages.update(
-            {
-                "required": f"Enter {what}",
-                "incomplete": f"Enter {what} with a day, month and year",
-                "invalid": f"{what[0].upper()}{what[1:]} must be a real date",
-            }
-        )
-        for sub in self.fields:
-            sub.validators = [
-                RegexValidator(r"^[0-9]+$", self.error_messages["invalid"]),
-            ]
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except forms.ValidationError as exc:
-            raise forms.ValidationError(self.error_messages["invalid"]) from exc
-
-
-def _date_field(label: str, what: str, help_text: str = "") -> GovDateField:
-    return GovDateField(label=label, what=what, help_text=help_text or "For example, 27 3 2026")
+def _date_field(label: str, what: str) -> GovukDateField:
+    """A date that has happened: from the service's start to today."""
+    return GovukDateField(
+        label=label,
+        what=what,
+        earliest=SERVICE_START,
+        latest=today,
+        help_text="For example, 27 3 2026",
+    )
 
 
 def _date_layout(name: str) -> Field:
     return Field(name, context={"legend_size": Size.for_legend(Size.MEDIUM)})
-
-
-def _not_in_future(value: date | None, what: str) -> date | None:
-    if value is not None and value > timezone.localdate():
-        raise forms.ValidationError(f"{what} must be today or in the past")
-    return value
 
 
 def _text(label: str, *, limit: int, required_message: str, help_text: str = "", required=True):
@@ -85,10 +60,21 @@ def _text(label: str, *, limit: int, required_message: str, help_text: str = "",
     )
 
 
-class VersionForm(forms.Form):
-    """Carries the version of the endorsement the page showed."""
+PAGE_CHANGED_MESSAGE = "This page has changed or expired — reload and try again"
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+class VersionForm(forms.Form):
+    """Carries the version of the endorsement the page showed. A missing or changed version
+    (only a stale or tampered page sends one) is told as a page error, not a hidden one."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_error("version"):
+            del self.errors["version"]
+            self.add_error(None, PAGE_CHANGED_MESSAGE)
+        return cleaned
 
 
 class StartEndorsementForm(forms.Form):
@@ -148,9 +134,6 @@ class SupervisionSessionForm(forms.Form):
             button="Save session",
         )
 
-    def clean_held_on(self):
-        return _not_in_future(self.cleaned_data.get("held_on"), "The date of the session")
-
     def clean(self):
         cleaned = super().clean()
         if self.areas and not self.area_views() and not self.errors:
@@ -196,11 +179,6 @@ class FeedbackForm(forms.Form):
             button="Save feedback",
         )
 
-    def clean_received_on(self):
-        return _not_in_future(
-            self.cleaned_data.get("received_on"), "The date the feedback was received"
-        )
-
 
 class ConsideredForm(forms.Form):
     def __init__(self, *args, received_on: date, **kwargs):
@@ -212,13 +190,11 @@ class ConsideredForm(forms.Form):
         self.helper = _helper(_date_layout("considered_on"), button="Mark as considered")
 
     def clean_considered_on(self):
-        value = _not_in_future(
-            self.cleaned_data.get("considered_on"), "The date you considered the feedback"
-        )
+        value = self.cleaned_data.get("considered_on")
         if value is not None and value < self.received_on:
             raise forms.ValidationError(
                 f"The date you considered the feedback must be on or after "
-                f"{self.received_on:%-d %B %Y}, when it was received"
+                f"{govuk_date(self.received_on)}, when it was received"
             )
         return value
 

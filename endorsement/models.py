@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
+from naas.dates import govuk_date
 from naas.models import KSSArea, Level, SocialWorker
 
 SUPERVISION_REFLECTION_MAX = 1500
@@ -155,7 +156,7 @@ class SupervisionSession(models.Model):
         ordering = ["-held_on", "-id"]
 
     def __str__(self):
-        return f"Supervision with {self.worker.full_name} on {self.held_on:%d %b %Y}"
+        return f"Supervision with {self.worker.full_name} on {govuk_date(self.held_on)}"
 
 
 class SupervisionAreaView(models.Model):
@@ -214,4 +215,4 @@ class ServiceUserFeedback(models.Model):
         ]
 
     def __str__(self):
-        return f"Feedback for {self.worker.full_name} received {self.received_on:%d %b %Y}"
+        return f"Feedback for {self.worker.full_name} received {govuk_date(self.received_on)}"

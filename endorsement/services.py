@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from naas.dates import add_months, govuk_date
 from naas.models import SocialWorker, User
 from naas.policies import can_lead_la, can_supervise
 from naas.services import audit_event_record
@@ -32,7 +33,6 @@ from .models import (
     SupervisionAreaView,
     SupervisionSession,
 )
-from .months import add_months
 from .selectors import (
     current_framework_areas,
     endorsement_problems,
@@ -72,6 +72,19 @@ class EndorsementNotEligible(EndorsementError):
 def validity_months() -> int:
     """How long an endorsement stays usable after confirmation (setting, default 12)."""
     return int(getattr(settings, "NAAS_ENDORSEMENT_VALIDITY_MONTHS", DEFAULT_VALIDITY_MONTHS))
+
+
+def validity_last_day(endorsed_on: date) -> date:
+    """The last day an endorsement confirmed on `endorsed_on` (a date in England) can be used
+    for a booking: `validity_months()` calendar months later. Stored as `valid_until` at
+    confirmation; every page shows that stored day and `validity_ended` enforces it."""
+    return add_months(endorsed_on, validity_months())
+
+
+def validity_ended(valid_until: date | None, *, on: date) -> bool:
+    """Whether an endorsement valid until `valid_until` (None: no end) has lapsed by the day
+    `on`. The last day itself is still valid (the queries use `valid_until__lt=on` to match)."""
+    return valid_until is not None and on > valid_until
 
 
 # --- Helpers shared by the transitions ----------------------------------------------------------
@@ -316,7 +329,7 @@ def endorsement_confirm(
         fields={
             "endorsed_by": actor,
             "endorsed_at": timezone.now(),
-            "valid_until": add_months(today, validity_months()),
+            "valid_until": validity_last_day(today),
         },
     )
     if notify:
@@ -377,7 +390,7 @@ def endorsement_lapse(*, endorsement: Endorsement, today: date | None = None) ->
     """An endorsed, unused endorsement whose validity has ended lapses (the system acts)."""
     today = today or timezone.localdate()
     locked = _lock(endorsement, None)
-    if locked.valid_until is None or locked.valid_until >= today:
+    if not validity_ended(locked.valid_until, on=today):
         raise EndorsementError("This endorsement is still within its validity")
     return _move(
         locked,
@@ -385,7 +398,7 @@ def endorsement_lapse(*, endorsement: Endorsement, today: date | None = None) ->
         actor=None,
         action="endorsement.lapsed",
         refusal="This endorsement cannot lapse",
-        reason=f"Not used by {locked.valid_until:%-d %B %Y}",
+        reason=f"Not used by {govuk_date(locked.valid_until)}",
         fields={"closed_at": timezone.now()},
     )
 
@@ -414,7 +427,7 @@ def endorsement_record_use(*, endorsement: Endorsement, actor) -> Endorsement:
     locked = _lock(endorsement, None)
     if locked.state != EndorsementState.ENDORSED:
         raise EndorsementError("The worker has not been endorsed")
-    if locked.valid_until and locked.valid_until < timezone.localdate():
+    if validity_ended(locked.valid_until, on=timezone.localdate()):
         raise EndorsementError("The worker's endorsement has lapsed")
     if locked.used_at is not None:
         raise EndorsementError("The endorsement is already in use for a booking")
@@ -540,7 +553,7 @@ def service_user_feedback_mark_considered(
     if locked.considered_on is not None:
         raise EndorsementChanged(
             f"This feedback was already marked as considered on "
-            f"{locked.considered_on:%-d %B %Y}: reload the page"
+            f"{govuk_date(locked.considered_on)}: reload the page"
         )
     _check_not_future(considered_on, what="The date you considered it", today=today)
     if considered_on < locked.received_on:

@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from naas.access import role_required, social_worker_required
+from naas.dates import govuk_date, whole_months_between
 from naas.models import EmploymentType, Level, Role, SocialWorker
 from naas.policies import can_supervise
+from naas.submissions import once_per_submission
 
 from . import selectors, services
 from .eligibility import Rule, eligibility_problems, tenure_reached_on
@@ -37,7 +39,6 @@ from .forms import (
     SupervisionSessionForm,
 )
 from .models import Endorsement, EndorsementState, ServiceUserFeedback
-from .months import whole_months_between
 from .policies import can_act_as_supervisor, can_confirm, is_own_endorsement
 from .services import EndorsementChanged, EndorsementError, EndorsementNotEligible
 
@@ -205,10 +206,6 @@ class PendingAnswers:
         return response
 
 
-def _long_date(day) -> str:
-    return f"{day:%-d %B %Y}" if day else "no end date"
-
-
 def _worker_facts(worker: SocialWorker, today):
     return {
         "tenure_months": whole_months_between(worker.employed_since, today),
@@ -266,7 +263,7 @@ def _tasks(worker, endorsement, problems, evidence, facts) -> list[Task]:
                 "Worker's consent",
                 "Completed",
                 "done",
-                f"Recorded {timezone.localtime(endorsement.consent_recorded_at):%-d %B %Y}",
+                f"Recorded {govuk_date(endorsement.consent_recorded_at)}",
             )
         )
     else:
@@ -295,7 +292,7 @@ def _tasks(worker, endorsement, problems, evidence, facts) -> list[Task]:
             "Record and consider service-user feedback",
             "Incomplete" if feedback_missing else "Completed",
             "todo" if feedback_missing else "done",
-            f"Last considered {considered:%-d %B %Y}" if considered else "None considered yet",
+            f"Last considered {govuk_date(considered)}" if considered else "None considered yet",
             reverse("endorsement:feedback_new", args=[worker.pk]),
         )
     )
@@ -305,7 +302,7 @@ def _tasks(worker, endorsement, problems, evidence, facts) -> list[Task]:
             f"Minimum tenure at {la.name}",
             "Not reached yet" if short else "Completed",
             "blocked" if short else "done",
-            f"{la.min_tenure_months} months, reached on {facts['tenure_reached_on']:%-d %B %Y}",
+            f"{la.min_tenure_months} months, reached on {govuk_date(facts['tenure_reached_on'])}",
         )
     )
     if worker.employment_type == EmploymentType.AGENCY:
@@ -375,6 +372,7 @@ def supervisee(request, worker_id: int):
 
 @role_required(Role.SUPERVISOR)
 @require_http_methods(GET_POST)
+@once_per_submission
 def start(request, worker_id: int):
     worker = _supervisee_or_404(request, worker_id)
     back = _back_to_worker(worker)
@@ -414,6 +412,7 @@ def start(request, worker_id: int):
 
 @role_required(Role.SUPERVISOR)
 @require_http_methods(GET_POST)
+@once_per_submission
 def supervision_new(request, worker_id: int):
     worker = _supervisee_or_404(request, worker_id)
     back = reverse("endorsement:supervisee", args=[worker.pk])
@@ -449,6 +448,7 @@ def supervision_new(request, worker_id: int):
 
 @role_required(Role.SUPERVISOR)
 @require_http_methods(GET_POST)
+@once_per_submission
 def feedback_new(request, worker_id: int):
     worker = _supervisee_or_404(request, worker_id)
     back = reverse("endorsement:supervisee", args=[worker.pk])
@@ -492,7 +492,7 @@ def feedback_considered(request, worker_id: int, feedback_id: int):
             request,
             EndorsementError(
                 f"This feedback was already marked as considered on "
-                f"{feedback.considered_on:%-d %B %Y}"
+                f"{govuk_date(feedback.considered_on)}"
             ),
             back,
         )
@@ -803,12 +803,16 @@ def decision_check(request, pk: int):
 def decision_done(request, pk: int):
     endorsement = _endorsement_or_404(request, pk, can_confirm)
     name = endorsement.worker.full_name
+    until = (
+        f"until {govuk_date(endorsement.valid_until)}"
+        if endorsement.valid_until
+        else "with no end date"
+    )
     outcomes = {
         EndorsementState.ENDORSED: (
             "Endorsement confirmed",
             [
-                f"{name} is endorsed until {_long_date(endorsement.valid_until)} and can now "
-                "be booked for an assessment.",
+                f"{name} is endorsed {until} and can now be booked for an assessment.",
                 f"We have emailed {name}.",
             ],
         ),

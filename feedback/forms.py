@@ -6,7 +6,8 @@ from django import forms
 from django.utils.html import format_html
 
 from assessment.models import OutcomeResult
-from endorsement.forms import GovDateField
+from naas.dates import plan_ahead_limit, today
+from naas.forms import GovukDateField
 from naas.models import registration_number_validator
 
 from .models import ACTION_MAX, FEEDBACK_MAX, OWNER_MAX, SUGGESTIONS_MAX, SupportActionStatus
@@ -107,7 +108,10 @@ class SupportActionForm(forms.Form):
         label="Area not met",
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the area this action supports"},
+        error_messages={
+            "required": "Choose the area this action supports",
+            "invalid_choice": "Choose the area this action supports",
+        },
     )
     action = forms.CharField(
         label="What support will be given",
@@ -127,8 +131,12 @@ class SupportActionForm(forms.Form):
             "max_length": f"Who is responsible must be {OWNER_MAX} characters or fewer",
         },
     )
-    due_on = GovDateField(
-        label="When it is due", what="the date it is due", help_text="For example, 27 3 2027"
+    due_on = GovukDateField(
+        label="When it is due",
+        what="the date it is due",
+        earliest=today,  # a new action; none is ever planned in the past
+        latest=plan_ahead_limit,
+        help_text="For example, 27 3 2027",
     )
 
     def __init__(self, *args, areas, **kwargs):
@@ -149,7 +157,7 @@ class SupportActionStatusForm(forms.Form):
         label="Status",
         choices=SupportActionStatus.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a status"},
+        error_messages={"required": "Choose a status", "invalid_choice": "Choose a status"},
     )
 
     def __init__(self, *args, **kwargs):

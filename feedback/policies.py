@@ -4,7 +4,8 @@ A worker's results (outcome, feedback per area, letters, certificate, support pl
 only by the worker, their supervisor (acting in the worker's LA) and their LA's lead. DfE staff
 and assessors never see them here: DfE sees aggregates only."""
 
-from assessment.models import Allocation, Attempt, MarkerRole
+from assessment.models import Attempt, MarkerRole
+from assessment.policies import allocation_of, assessor_conflicted
 from naas.models import Role, SocialWorker
 from naas.policies import can_lead_la, can_supervise, has_role
 
@@ -27,13 +28,10 @@ def can_manage_support_plan(user, worker: SocialWorker) -> bool:
 
 
 def can_write_feedback(user, attempt: Attempt) -> bool:
-    """Only the attempt's active first marker writes its feedback."""
-    return (
-        user.is_authenticated
-        and Allocation.objects.filter(
-            attempt=attempt, assessor=user, role=MarkerRole.FIRST, active=True
-        ).exists()
-    )
+    """Only the attempt's active first marker writes its feedback, and never one with a
+    conflict of interest in the candidate (assessment's one rule for every assessing action)."""
+    first = allocation_of(user, attempt, MarkerRole.FIRST)
+    return first is not None and not assessor_conflicted(user, attempt)
 
 
 def can_manage_documents(user) -> bool:

@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
-from assessment import services as assessment_services
+from assessment import rules as assessment_rules
 from assessment.models import AreaOutcome, Attempt, Outcome, OutcomeResult
 from naas.models import DocumentState, KSSArea, SocialWorker
 
@@ -24,24 +22,16 @@ from .models import (
 )
 
 
-def fast_track_months() -> int:
-    return int(getattr(settings, "NAAS_FAST_TRACK_MONTHS", 6))
-
-
 def fast_track_deadline(outcome: Outcome) -> date | None:
-    """The last day to book a fast-track retake, for a partially met outcome that is not itself
-    a retake (a fast track is allowed once)."""
-    if outcome.result != OutcomeResult.PARTIALLY_MET or outcome.published_at is None:
-        return None
-    if outcome.attempt.parent_id is not None:
-        return None
-    return outcome.published_at.date() + relativedelta(months=fast_track_months())
+    """The last day to book a fast-track retake (None if the outcome offers none). The
+    assessment app owns the rule and enforces it when the retake is booked."""
+    return assessment_rules.fast_track_deadline(outcome)
 
 
 def review_deadline(outcome: Outcome) -> date | None:
-    """The last day to ask for a review: the assessment app owns the rule (working days,
-    England bank holidays)."""
-    return assessment_services.review_deadline(outcome)
+    """The last day to ask for a review. The assessment app owns the rule (working days,
+    England bank holidays) and enforces it when the review is asked for."""
+    return assessment_rules.review_deadline(outcome)
 
 
 def published_outcomes(worker: SocialWorker) -> QuerySet[Outcome]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,9 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment.models import Attempt, AttemptState, Outcome, OutcomeResult
+from naas.dates import govuk_date
 from naas.models import DocumentState, KSSArea, SocialWorker, User
 from naas.pdf import render_pdf
-from naas.services import audit_event_record, document_build, document_queue, document_retry
+from naas.services import (
+    DocumentRetry,
+    audit_event_record,
+    document_build,
+    document_queue,
+    document_retry,
+)
 
 from . import policies, selectors
 from .models import (
@@ -177,17 +182,6 @@ def on_outcome_published(sender, *, outcome: Outcome, **kwargs) -> None:
     outcome_publication_record(outcome=outcome)
 
 
-def _fault_injection_delay(document) -> None:
-    """Tests hold a letter mid-render on its first run (to kill the worker there)."""
-    seconds = float(
-        os.environ.get("NAAS_FAULT_INJECT_LETTER_DELAY_SECONDS")
-        or getattr(settings, "NAAS_FAULT_INJECT_LETTER_DELAY_SECONDS", 0)
-        or 0
-    )
-    if seconds > 0 and document.attempts <= 1:
-        time.sleep(seconds)
-
-
 def letter_context(letter: Letter, *, today: date | None = None) -> dict:
     outcome = Outcome.objects.select_related(
         "attempt",
@@ -214,14 +208,14 @@ def letter_context(letter: Letter, *, today: date | None = None) -> dict:
     elif outcome.result == OutcomeResult.PARTIALLY_MET and fast_track:
         steps.append(
             "You can retake only the areas not met, without a new endorsement, "
-            f"until {fast_track:%-d %B %Y}."
+            f"until {govuk_date(fast_track)}."
         )
         steps.append("Talk to your supervisor about the support your employer will give you.")
     else:
         steps.append("To be assessed again you need a new practice endorsement from your employer.")
         steps.append("Talk to your supervisor about the support your employer will give you.")
     if review:
-        steps.append(f"You can ask for a review of this result until {review:%-d %B %Y}.")
+        steps.append(f"You can ask for a review of this result until {govuk_date(review)}.")
     return {
         "worker_name": worker.user.full_name,
         "registration_number": worker.registration_number,
@@ -239,7 +233,6 @@ def letter_context(letter: Letter, *, today: date | None = None) -> dict:
 
 
 def letter_render(letter: Letter) -> bytes:
-    _fault_injection_delay(letter)
     context = letter_context(letter)
     return render_pdf(
         template_name="pdf/letter.html",
@@ -306,14 +299,16 @@ def _email_letter_ready(*, letter_id: int) -> None:
 
 
 @transaction.atomic
-def letter_retry(*, letter: Letter, actor: User) -> Letter:
+def letter_retry(*, letter: Letter, actor: User) -> DocumentRetry:
+    """Ask again for a failed (or stuck) letter; a ready one is left as it is."""
     if not policies.can_manage_documents(actor):
         raise FeedbackError("Only an assessment administrator can retry a letter")
     return document_retry(document=letter, actor=actor)
 
 
 @transaction.atomic
-def certificate_retry(*, certificate: Certificate, actor: User) -> Certificate:
+def certificate_retry(*, certificate: Certificate, actor: User) -> DocumentRetry:
+    """Ask again for a failed (or stuck) certificate; a ready one is left as it is."""
     if not policies.can_manage_documents(actor):
         raise FeedbackError("Only an assessment administrator can retry a certificate")
     return document_retry(document=certificate, actor=actor)

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment.models import Attempt
 from naas.access import role_required, social_worker_required
+from naas.client_ip import client_ip
 from naas.models import DocumentState, Role, SocialWorker
 from naas.policies import la_ids_where
+from naas.submissions import once_per_submission
 
 from . import policies, selectors, services
 from .forms import (
@@ -94,6 +96,7 @@ def worker_results(request, worker_id: int):
 
 @role_required(Role.SUPERVISOR, Role.LA_LEAD)
 @require_http_methods(GET_POST)
+@once_per_submission
 def support_action_new(request, worker_id: int):
     worker = _worker_or_404(request, worker_id)
     if not policies.can_manage_support_plan(request.user, worker):
@@ -267,8 +270,8 @@ def letters(request):
 @require_POST
 def letter_retry(request, letter_id: int):
     letter = get_object_or_404(Letter, pk=letter_id)
-    services.letter_retry(letter=letter, actor=request.user)
-    messages.success(request, f"Letter {letter.pk} has been queued again")
+    retry = services.letter_retry(letter=letter, actor=request.user)
+    _retry_message(request, retry, f"Letter {letter.pk}")
     return redirect("feedback:letters")
 
 
@@ -276,20 +279,30 @@ def letter_retry(request, letter_id: int):
 @require_POST
 def certificate_retry(request, certificate_id: int):
     certificate = get_object_or_404(Certificate, pk=certificate_id)
-    services.certificate_retry(certificate=certificate, actor=request.user)
-    messages.success(request, f"Certificate {certificate.pk} has been queued again")
+    retry = services.certificate_retry(certificate=certificate, actor=request.user)
+    _retry_message(request, retry, f"Certificate {certificate.pk}")
     return redirect("feedback:letters")
+
+
+def _retry_message(request, retry, what: str) -> None:
+    """Say what the retry did: only a failed (or stuck) document is queued again."""
+    if retry.queued:
+        messages.success(request, f"{what} has been queued again")
+    elif retry.already_ready:
+        messages.info(request, f"{what} is already ready: nothing to do")
+    else:
+        messages.info(request, f"{what} is already being made: nothing to do")
 
 
 # --- The public check -------------------------------------------------------------------------
 
 
-@require_http_methods(GET_POST)
 def _public_check_allowed(request) -> bool:
     """At most NAAS_PUBLIC_CHECK_LIMIT checks per address in NAAS_PUBLIC_CHECK_WINDOW_SECONDS,
-    so the public page cannot be used to guess references. The address is only a cache key:
-    it is neither stored in the database nor logged."""
-    key = "accreditation-check:" + request.META.get("REMOTE_ADDR", "unknown")
+    so the public page cannot be used to guess references. The address (the client's, behind
+    our trusted proxies: naas.client_ip) is only a cache key: it is neither stored in the
+    database nor logged."""
+    key = "accreditation-check:" + (client_ip(request) or "unknown")
     window = settings.NAAS_PUBLIC_CHECK_WINDOW_SECONDS
     cache.add(key, 0, timeout=window)
     try:
@@ -300,6 +313,7 @@ def _public_check_allowed(request) -> bool:
     return count <= settings.NAAS_PUBLIC_CHECK_LIMIT
 
 
+@require_http_methods(GET_POST)
 def check_accreditation(request):
     """Anyone may check an accreditation. The answer is only valid or not found: nothing else
     about the person, and the same words for every kind of "not found"."""

@@ -7,6 +7,9 @@ class NaasConfig(AppConfig):
     name = "naas"
     verbose_name = "Core: local authorities, people and frameworks"
 
+    def ready(self):
+        from naas import checks  # noqa: F401  (registers the system checks)
+
 
 class NaasAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -1,12 +1,15 @@
-"""Dates, in one place: calendar months, local (Europe/London) dates and GOV.UK formats.
+"""Dates, in one place: calendar months, working days in England, local (Europe/London) dates
+and GOV.UK formats.
 
 Every page, letter, email and rule that counts months, turns a moment into the date a person
 reads, or writes a date or time for a person calls these functions, so what people are told and
 what the code enforces cannot drift apart.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
+import holidays
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
@@ -59,6 +62,13 @@ def govuk_time(moment: datetime) -> str:
     return f"{hour}{minutes}{suffix}"
 
 
+def govuk_weekday_date(day: date | datetime) -> str:
+    """'Wednesday 1 April 2026': for the day of a sitting, where the day of the week helps."""
+    if isinstance(day, datetime):
+        day = local_date(day)
+    return f"{day:%A} {govuk_date(day)}"
+
+
 def govuk_datetime(moment: datetime) -> str:
     """'1 April 2026 at 6:36pm', in England's time."""
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
@@ -68,6 +78,50 @@ def govuk_datetime(moment: datetime) -> str:
 def govuk_month(day: date) -> str:
     """'November 2030'."""
     return f"{day:%B %Y}"
+
+
+# Working days in England: Monday to Friday, except England and Wales bank holidays, taken from
+# the maintained `holidays` package (its rules, substitute days and the one-off days announced so
+# far) rather than a list typed in here that would run out.
+
+
+class BankHolidaysUnknown(LookupError):
+    """England's bank holidays for a year are not known, so no working-day count that reaches
+    that year can be trusted: counting it as having none would move a deadline silently."""
+
+
+@lru_cache(maxsize=64)
+def bank_holidays(year: int) -> frozenset[date]:
+    """England and Wales bank holidays in `year`, or BankHolidaysUnknown if the installed
+    `holidays` package does not cover that year (upgrade the package)."""
+    calendar = holidays.country_holidays("GB", subdiv="ENG")
+    if not calendar.start_year <= year <= calendar.end_year:
+        raise BankHolidaysUnknown(
+            f"England's bank holidays for {year} are not known: the installed holidays package "
+            f"covers {calendar.start_year} to {calendar.end_year}. Upgrade it."
+        )
+    days = frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+    if not days:
+        raise BankHolidaysUnknown(f"The holidays package lists no bank holidays in {year}")
+    return days
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not a bank holiday in England (any day of a year without
+    bank-holiday data is refused, weekends included, so the gap shows at once)."""
+    known = bank_holidays(day.year)
+    return day.weekday() < 5 and day not in known
+
+
+def add_working_days(start: date, count: int) -> date:
+    """The date `count` working days after `start` (the start day itself is not counted)."""
+    day = start
+    remaining = count
+    while remaining > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
 
 
 # Sensible ranges for dates people type. Each form and import checks its dates against one of

@@ -6,8 +6,7 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
-
+from .dates import add_months
 from .models import (
     EmploymentType,
     Level,
@@ -215,7 +214,7 @@ def seed_core(today: date) -> dict:
                 la,
                 number=f"SW{number}",
                 supervisor=supervisors[index % len(supervisors)],
-                employed_since=today - relativedelta(months=rng.randint(2, 120)),
+                employed_since=add_months(today, -rng.randint(2, 120)),
                 agency=rng.random() < 0.15,
             )
     _ensure_worker(
@@ -223,7 +222,7 @@ def seed_core(today: date) -> dict:
         leeds,
         number="SW100",
         supervisor=accounts["supervisor"],
-        employed_since=today - relativedelta(years=3),
+        employed_since=add_months(today, -36),
         agency=False,
     )
     return accounts

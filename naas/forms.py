@@ -1,10 +1,18 @@
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
-from .models import SocialWorker, User
+from .dates import EARLIEST_EMPLOYMENT_START, SERVICE_START, govuk_date, plan_ahead_limit, today
+from .models import Phase, SocialWorker, User
 from .staff_csv import StaffFileError, read_staff_csv
 
 
@@ -49,7 +57,7 @@ class StaffImportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("csv_file"),
-            Submit("submit", "Check and import"),
+            Submit("submit", "Upload and check"),
         )
 
     def clean_csv_file(self):
@@ -60,10 +68,12 @@ class StaffImportForm(forms.Form):
             )
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("The selected file must be a CSV")
+        raw = upload.read()
         try:
-            self.records = read_staff_csv(upload.read())
+            self.records = read_staff_csv(raw)
         except StaffFileError as exc:
             raise forms.ValidationError(str(exc)) from exc
+        self.sha256 = hashlib.sha256(raw).hexdigest()
         return upload
 
 
@@ -88,6 +98,10 @@ class EqualityDataForm(forms.ModelForm):
             field.required = False
             # Drop the blank choice: not choosing a radio leaves the question unanswered.
             field.choices = [choice for choice in field.choices if choice[0]]
+            # Only a changed page can send another value; it is refused and nothing is saved.
+            field.error_messages["invalid_choice"] = (
+                f"Choose one of the answers to ‘{self.Meta.labels[name]}’"
+            )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             *(Field.radios(name, legend_size="m", legend_tag="h2") for name in self.Meta.fields),
@@ -138,3 +152,210 @@ class NewPasswordForm(SetPasswordForm):
             Field.text("new_password2", field_width="two-thirds"),
             Submit("submit", "Save password"),
         )
+
+
+# --- Dates: the GOV.UK date input ------------------------------------------------------------
+#
+# Every form with a date uses GovukDateField, so every typed date is checked the same way and
+# told back the same way, in the Design System's words: "Enter the date of the session", "The
+# date of the session must include a month", "… must be a real date", "… must be between
+# 1 January 2018 and 15 June 2026". A date outside its range never reaches a service, a
+# selector or the database.
+
+DateBound = date | Callable[[], date]
+"""A range's end: a fixed date (SERVICE_START) or a function asked at validation (today)."""
+
+DATE_PARTS = ("day", "month", "year")
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def _bound(value: DateBound) -> date:
+    return value() if callable(value) else value
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def date_range_message(what: str, earliest: date, latest: date) -> str:
+    """'The date of the session must be between 1 January 2018 and 15 June 2026'."""
+    return f"{_capitalised(what)} must be between {govuk_date(earliest)} and {govuk_date(latest)}"
+
+
+def check_date_in_range(value: date | None, *, what: str, earliest: DateBound, latest: DateBound):
+    """Refuse a date outside `earliest`–`latest` (inclusive), naming the range. For the date
+    fields of forms that are not GOV.UK date inputs (the back office's admin forms)."""
+    low, high = _bound(earliest), _bound(latest)
+    if value is not None and not low <= value <= high:
+        raise forms.ValidationError(date_range_message(what, low, high), code="out_of_range")
+    return value
+
+
+def _day_or_month_number(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"[0-9]{1,2}", text) else None
+
+
+def _month_number(text: str) -> int | None:
+    """3, 03, 'Mar', 'march' and 'March.' are all March: the Design System accepts names."""
+    number = _day_or_month_number(text)
+    if number is not None:
+        return number
+    name = text.lower().rstrip(".")
+    if len(name) >= 3:
+        for index, month in enumerate(MONTH_NAMES, start=1):
+            if month.startswith(name):
+                return index
+    return None
+
+
+class GovukDateInput(DateInputWidget):
+    """Day, month and year boxes (the GOV.UK date input), with a number keypad on phones."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.marked: set[int] = set()  # the boxes an error is about (set by the field)
+        for part in self.widgets:
+            part.attrs["inputmode"] = "numeric"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.marked:  # only the boxes in error are invalid, not the whole date
+            for index, part in enumerate(context["widget"]["subwidgets"]):
+                if index not in self.marked:
+                    part["attrs"].pop("aria-invalid", None)
+        return context
+
+
+class GovukDateField(DateInputField):
+    """A GOV.UK date input for one date within a range.
+
+    `what` names the date as it is written mid-sentence ("the date of the session"): the errors
+    are "Enter the date of the session", "The date of the session must include a month" (only
+    the missing boxes are marked), "… must be a real date" (31 2 2026, text, a year without 4
+    numbers) and "… must be between 1 January 2018 and 15 June 2026". `earliest` and `latest`
+    are dates or functions of no arguments (`today`, `plan_ahead_limit`) asked when the form is
+    checked; a form may set them per instance (`self.fields[name].earliest = …`). The error
+    summary links an error about the whole date to the Day box and an error about a missing box
+    to that box.
+    """
+
+    widget = GovukDateInput
+
+    def __init__(self, *, what: str, earliest: DateBound, latest: DateBound, **kwargs):
+        super().__init__(**kwargs)
+        self.what = what
+        self.earliest = earliest
+        self.latest = latest
+        self.error_messages.update(
+            {
+                "required": f"Enter {what}",
+                "invalid": f"{_capitalised(what)} must be a real date",
+            }
+        )
+
+    def date_range(self) -> tuple[date, date]:
+        return _bound(self.earliest), _bound(self.latest)
+
+    def _mark(self, indexes, message: str) -> forms.ValidationError:
+        """The error, with the boxes it is about marked (for the inline styling and links)."""
+        for index in indexes:
+            self.fields[index].widget.errors.append(message)
+        self.widget.marked = set(indexes)
+        return forms.ValidationError(message)
+
+    def clean(self, value):
+        for part in self.fields:
+            part.widget.errors = []
+        self.widget.marked = set()
+        if isinstance(value, date):
+            value = self.widget.decompress(value)
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        parts = [("" if v is None else str(v)).strip() for v in list(value)[:3]]
+        parts += [""] * (3 - len(parts))
+        if not any(parts):
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return None
+        missing = [index for index, part in enumerate(parts) if not part]
+        if missing:
+            names = " and ".join(DATE_PARTS[index] for index in missing)
+            raise self._mark(missing, f"{_capitalised(self.what)} must include a {names}")
+        day, month = _day_or_month_number(parts[0]), _month_number(parts[1])
+        year = int(parts[2]) if re.fullmatch(r"[0-9]{4}", parts[2]) else None
+        try:
+            if day is None or month is None or year is None:
+                raise ValueError(parts)
+            result = date(year, month, day)
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        earliest, latest = self.date_range()
+        check_date_in_range(result, what=self.what, earliest=earliest, latest=latest)
+        self.validate(result)
+        self.run_validators(result)
+        return result
+
+    def compress(self, data_list):
+        # clean() builds the date itself; this is only asked for an empty value.
+        return None
+
+
+# --- The back office's own date fields (Django admin forms) -----------------------------------
+
+
+class SocialWorkerAdminForm(forms.ModelForm):
+    class Meta:
+        model = SocialWorker
+        # Every field: a ModelAdmin whose form names fields shows only those.
+        fields = "__all__"  # noqa: DJ007
+
+    def clean_employed_since(self):
+        return check_date_in_range(
+            self.cleaned_data.get("employed_since"),
+            what="the employment start date",
+            earliest=EARLIEST_EMPLOYMENT_START,
+            latest=today,
+        )
+
+
+class PhaseAdminForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        # Every field: a ModelAdmin whose form names fields shows only those.
+        fields = "__all__"  # noqa: DJ007
+
+    def clean_starts_on(self):
+        return check_date_in_range(
+            self.cleaned_data.get("starts_on"),
+            what="the start of the phase",
+            earliest=SERVICE_START,
+            latest=plan_ahead_limit,
+        )
+
+    def clean_ends_on(self):
+        return check_date_in_range(
+            self.cleaned_data.get("ends_on"),
+            what="the end of the phase",
+            earliest=SERVICE_START,
+            latest=plan_ahead_limit,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The end of the phase must be the same as or after its start")
+        return cleaned

@@ -6,6 +6,14 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 
 SESSION_KEY = "naas_last_seen"
+# The last-seen time is written at most this often. Writing it on every request saved the
+# session (a database write) on every page; a minute's precision is plenty for a 30-minute
+# timeout. The price: someone idle may be signed out up to a minute before the full timeout,
+# never after it.
+LAST_SEEN_PRECISION_SECONDS = 60
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PRIVATE_NO_STORE = "private, no-store"
 
 
 class IdleTimeoutMiddleware:
@@ -17,10 +25,36 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
-            last_seen = request.session.get(SESSION_KEY, now)
-            if now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS:
+            last_seen = request.session.get(SESSION_KEY)
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT_SECONDS:
                 logout(request)
                 messages.info(request, "You were signed out because you were inactive.")
                 return redirect(settings.LOGIN_URL)
-            request.session[SESSION_KEY] = now
+            if last_seen is None or now - last_seen >= LAST_SEEN_PRECISION_SECONDS:
+                request.session[SESSION_KEY] = now
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: private, no-store` on every page that can show personal data, so no
+    shared cache (a proxy, a CDN) keeps it and the browser does not keep it on disk or show it
+    again from history on a shared computer after sign-out.
+
+    That is every response to a signed-in user, and every answer to a form (a POST: the public
+    check's result, a sign-in form repeating the email address typed). Public pages fetched
+    with GET stay cacheable. A view that sets its own Cache-Control (the PDFs, Django's
+    never_cache pages) keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        # Signed in before or after the view (a sign-in or sign-out changes it midway).
+        signed_in = signed_in or request.user.is_authenticated
+        if not response.has_header("Cache-Control") and (
+            signed_in or request.method not in SAFE_METHODS
+        ):
+            response["Cache-Control"] = PRIVATE_NO_STORE
+        return response

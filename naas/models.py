@@ -1,5 +1,8 @@
 """The core domain: people, employers, rollout phases, KSS frameworks and the audit trail."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -7,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 MIN_TENURE_FLOOR_MONTHS = 6
 MIN_TENURE_CEILING_MONTHS = 12
@@ -424,3 +428,42 @@ class GeneratedDocument(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.state == DocumentState.READY
+
+    @staticmethod
+    def stale_filter(cutoff) -> Q:
+        """Unfinished, and neither queued nor started since `cutoff`: its message was lost, the
+        broker was down, or the worker running it died (a message a killed worker had reserved
+        would otherwise come back only after Redis's visibility_timeout)."""
+        return (
+            Q(state__in=[DocumentState.PENDING, DocumentState.RUNNING], requested_at__lt=cutoff)
+            & (Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True))
+            & (Q(started_at__lt=cutoff) | Q(started_at__isnull=True))
+        )
+
+    @property
+    def is_stale(self) -> bool:
+        """Unfinished for longer than NAAS_DOCUMENT_SWEEP_AFTER_SECONDS (see stale_filter)."""
+        if self.state not in (DocumentState.PENDING, DocumentState.RUNNING):
+            return False
+        cutoff = timezone.now() - timedelta(seconds=settings.NAAS_DOCUMENT_SWEEP_AFTER_SECONDS)
+        return (
+            all(moment is None or moment < cutoff for moment in (self.queued_at, self.started_at))
+            and self.requested_at < cutoff
+        )
+
+
+class SubmittedForm(models.Model):
+    """A create form that has been acted on once, so a replay of the same submission (a double
+    click, the browser's resend) is shown the record already made instead of making another.
+
+    `key` is a digest of who posted what where, including the form's CSRF token, which Django
+    masks afresh on every page it renders: a replay repeats it, a new visit to the form does
+    not."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=500, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"form submitted {self.submitted_at:%Y-%m-%d %H:%M}"

@@ -1,15 +1,30 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_http_methods
 
 from . import views
 from .forms import NewPasswordForm, PasswordResetRequestForm
+
+# The password pages take GET and POST only (a FormView would treat PUT as POST, and the
+# set-password page answers a bad link before it looks at the method).
+form_page = require_http_methods(["GET", "HEAD", "POST"])
 
 naas_patterns = (
     [
         path("staff/", views.staff_start, name="staff_start"),
         path("staff/la/<int:la_id>/", views.staff_list, name="staff_list"),
         path("staff/la/<int:la_id>/import/", views.staff_import, name="staff_import"),
+        path(
+            "staff/la/<int:la_id>/import/<str:token>/",
+            views.staff_import_check,
+            name="staff_import_check",
+        ),
+        path(
+            "staff/la/<int:la_id>/import/<str:token>/done/",
+            views.staff_import_done,
+            name="staff_import_done",
+        ),
         path("my-details/equality/", views.equality_data, name="equality_data"),
     ],
     "naas",
@@ -23,32 +38,41 @@ urlpatterns = [
     # New accounts (from a staff import) and forgotten passwords both set a password by email.
     path(
         "password/",
-        auth_views.PasswordResetView.as_view(
-            form_class=PasswordResetRequestForm,
-            template_name="registration/password_reset.html",
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
+        form_page(
+            auth_views.PasswordResetView.as_view(
+                form_class=PasswordResetRequestForm,
+                template_name="registration/password_reset.html",
+                email_template_name="registration/password_reset_email.txt",
+                subject_template_name="registration/password_reset_subject.txt",
+            )
         ),
         name="password_reset",
     ),
     path(
         "password/sent/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="registration/password_reset_sent.html"
+        form_page(
+            auth_views.PasswordResetDoneView.as_view(
+                template_name="registration/password_reset_sent.html"
+            )
         ),
         name="password_reset_done",
     ),
     path(
         "password/set/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            form_class=NewPasswordForm, template_name="registration/password_set.html"
+        form_page(
+            auth_views.PasswordResetConfirmView.as_view(
+                form_class=NewPasswordForm,
+                template_name="registration/password_set.html",
+            )
         ),
         name="password_reset_confirm",
     ),
     path(
         "password/done/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="registration/password_set_done.html"
+        form_page(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="registration/password_set_done.html"
+            )
         ),
         name="password_reset_complete",
     ),

@@ -5,6 +5,7 @@ its CSV download, so the two never disagree. Tables about groups of people are s
 from dataclasses import dataclass, field
 
 from assessment.models import OutcomeResult
+from naas.dates import govuk_month
 
 from .csv_export import csv_bytes
 from .selectors import GROUPINGS, RESULTS, STAGES, Dashboard
@@ -113,7 +114,7 @@ def _by_quarter(by_month: list[dict]) -> list[dict]:
         for result in RESULTS:
             entry[result] += month[result]
     return [
-        {"label": f"{year} Q{quarter}", "short": f"{year} Q{quarter}", **counts}
+        {"label": f"{year} Q{quarter}", **counts}
         for (year, quarter), counts in sorted(quarters.items())
     ]
 
@@ -123,10 +124,7 @@ def month_table(board: Dashboard) -> Table:
     if len(board.by_month) > MONTHS_SHOWN_AS_MONTHS:
         periods, unit = _by_quarter(board.by_month), "quarter"
     else:
-        periods = [
-            {"label": m["month"].strftime("%B %Y"), "short": m["month"].strftime("%b %Y"), **m}
-            for m in board.by_month
-        ]
+        periods = [{"label": govuk_month(m["month"]), **m} for m in board.by_month]
         unit = "month"
     largest = max((p["total"] for p in periods), default=0)
     return Table(
@@ -136,7 +134,7 @@ def month_table(board: Dashboard) -> Table:
         rows=[[p["label"], *[p[r] for r in RESULTS], p["total"]] for p in periods],
         chart=[
             {
-                "label": p["short"],
+                "label": p["label"],
                 "text": f"{p['total']:,} ({p[OutcomeResult.MET]:,} met)",
                 "width": _bar(p["total"], largest),
             }

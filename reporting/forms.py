@@ -4,14 +4,23 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from endorsement.forms import GovDateField
+from naas.dates import SERVICE_START, today
+from naas.forms import GovukDateField
 from naas.models import Level, LocalAuthority, Phase, PhaseCode, Region
 
 PERIOD_ORDER_MESSAGE = "The end of the period must be the same as or after the start"
 
 
-def _date(label: str, what: str) -> GovDateField:
-    return GovDateField(label=label, what=what, help_text="For example, 31 3 2026")
+def _date(label: str, what: str, *, required: bool = True) -> GovukDateField:
+    """A day of a period that has happened: from the service's first phase to today."""
+    return GovukDateField(
+        label=label,
+        what=what,
+        earliest=SERVICE_START,
+        latest=today,
+        required=required,
+        help_text="For example, 31 3 2026",
+    )
 
 
 def _date_layout(name: str) -> Field:
@@ -64,13 +73,11 @@ class DashboardFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose a level from the list"},
     )
-    start = _date("From", "the start of the period")
-    end = _date("To", "the end of the period")
+    start = _date("From", "the start of the period", required=False)
+    end = _date("To", "the end of the period", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["start"].required = False
-        self.fields["end"].required = False
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
@@ -91,19 +98,6 @@ class DashboardFilterForm(forms.Form):
         if phase is None:
             raise forms.ValidationError("Choose a phase from the list")
         return phase
-
-    def _optional_date(self, name: str):
-        value = self.cleaned_data.get(name)
-        typed = [self.data.get(f"{name}_{part}", "").strip() for part in range(3)]
-        if value is None and any(typed):
-            raise forms.ValidationError(self.fields[name].error_messages["incomplete"])
-        return value
-
-    def clean_start(self):
-        return self._optional_date("start")
-
-    def clean_end(self):
-        return self._optional_date("end")
 
     def clean(self):
         cleaned = super().clean()

@@ -33,7 +33,9 @@ from assessment.models import (
 )
 from assessment.outcome_rules import RuleParameters
 from endorsement.models import Endorsement, EndorsementState
+from endorsement.services import validity_last_day
 from feedback.models import SupportAction, SupportActionStatus, SupportPlan
+from naas.dates import local_date
 from naas.models import (
     AgeBand,
     Disability,
@@ -330,9 +332,9 @@ def seed(*, workers: int, today: date, seed_value: int = 2022) -> Summary:
                 if state != EndorsementState.DRAFT
                 else None,
                 endorsed_at=endorsed_at,
-                valid_until=endorsed_on + timedelta(days=365) if endorsed_at else None,
+                valid_until=validity_last_day(endorsed_on) if endorsed_at else None,
                 used_at=_moment(booked_on, rng) if booked else None,
-                closed_at=_moment(endorsed_on + timedelta(days=366), rng)
+                closed_at=_moment(validity_last_day(endorsed_on) + timedelta(days=1), rng)
                 if state == EndorsementState.LAPSED
                 else None,
             )
@@ -512,7 +514,7 @@ def seed(*, workers: int, today: date, seed_value: int = 2022) -> Summary:
                 area=first_area[o.attempt.level],
                 action="Shadow an experienced colleague and reflect on it in supervision.",
                 owner="Practice supervisor",
-                due_on=o.published_at.date() + timedelta(days=rng.randint(30, 120)),
+                due_on=local_date(o.published_at) + timedelta(days=rng.randint(30, 120)),
                 status=rng.choice(SupportActionStatus.values),
             )
             for plan_row, o in zip(support_plans, support, strict=True)

@@ -3,6 +3,7 @@
 of the data: one query per table, never one per LA, worker or month."""
 
 import math
+from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -22,8 +23,8 @@ from django.utils import timezone
 
 from assessment.models import AreaOutcome, Attempt, AttemptState, Outcome, OutcomeResult
 from endorsement.models import Endorsement, EndorsementState
-from endorsement.months import add_months
 from feedback.models import SupportAction, SupportActionStatus, SupportPlan
+from naas.dates import add_months, govuk_month
 from naas.models import (
     MIN_TENURE_CEILING_MONTHS,
     MIN_TENURE_FLOOR_MONTHS,
@@ -78,13 +79,24 @@ class Filters:
 # --- Filters as query conditions ---------------------------------------------------------------
 
 
+# The forms refuse any date outside its range (a period lies between SERVICE_START and today),
+# so these never see an extreme date from a request. They are still total over every date a
+# `date` can hold, so a direct call with 1 January 1 or 31 December 9999 cannot overflow: a
+# bound beyond what the arithmetic can represent means "no bound", which is what it covers.
+_FIRST_BOUNDED_DAY = date.min + timedelta(days=1)
+_LAST_BOUNDED_DAY = date.max - timedelta(days=1)
+
+
 def latest_start_for_tenure(end: date, months: int) -> date:
     """The latest start date from which `months` calendar months are reached by `end`, counted
-    as endorsement.months does (a month after 31 August is 28 or 29 February)."""
-    bound = add_months(end, -months)
-    if (end + timedelta(days=1)).month != end.month:  # end is a month's last day
-        next_month = date(bound.year + bound.month // 12, bound.month % 12 + 1, 1)
-        return next_month - timedelta(days=1)
+    as naas.dates does (a month after 31 August is 28 or 29 February). `date.min` when that
+    would be before 1 January of year 1 (no one started then)."""
+    try:
+        bound = add_months(end, -months)
+    except ValueError:  # before year 1
+        return date.min
+    if end.day == monthrange(end.year, end.month)[1]:  # end is a month's last day
+        return bound.replace(day=monthrange(bound.year, bound.month)[1])
     return bound
 
 
@@ -125,12 +137,13 @@ def _la_q(filters: Filters) -> Q:
 
 
 def _moment_range(field_name: str, start: date | None, end: date | None) -> Q:
-    """A datetime field within whole days from `start` to `end` (local time), index-friendly."""
+    """A datetime field within whole days from `start` to `end` (local time), index-friendly.
+    A start on the first day a date can hold, or an end on the last, leaves that side open."""
     condition = Q()
     zone = timezone.get_current_timezone()
-    if start is not None:
+    if start is not None and start >= _FIRST_BOUNDED_DAY:
         condition &= Q(**{f"{field_name}__gte": datetime.combine(start, time.min, zone)})
-    if end is not None:
+    if end is not None and end <= _LAST_BOUNDED_DAY:
         after = datetime.combine(end + timedelta(days=1), time.min, zone)
         condition &= Q(**{f"{field_name}__lt": after})
     return condition
@@ -381,7 +394,7 @@ class Projection:
             return f"Not within {PROJECTION_HORIZON_YEARS} years at the current rate"
         if self.projected_month is None:
             return "Not at the current rate (no one accredited in the last 12 months)"
-        return self.projected_month.strftime("%B %Y")
+        return govuk_month(self.projected_month)
 
 
 def project(*, target: int, accredited: int, recent: int, today: date) -> Projection:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from naas import pdf
 from naas.models import DocumentState, LocalAuthority
 from naas.services import (
+    DocumentRetry,
     audit_event_record,
     document_build,
     document_queue,
@@ -122,13 +123,14 @@ def _la_report_request_monthly(*, la_id: int, start: date, end: date) -> int:
 
 
 @transaction.atomic
-def la_report_retry(*, report: LAReport, actor) -> LAReport:
-    """Ask again for a report that failed. If another report for the same LA and period is
-    being made meanwhile, that one is the answer."""
+def la_report_retry(*, report: LAReport, actor) -> DocumentRetry:
+    """Ask again for a report that failed (or is stuck unfinished). If another report for the
+    same LA and period is being made meanwhile, that one is the answer; a ready one is left as
+    it is."""
     LocalAuthority.objects.select_for_update().get(pk=report.local_authority_id)
     other = _unfinished(report.local_authority, report.period_start, report.period_end)
-    if other is not None:
-        return other
+    if other is not None and other.pk != report.pk:
+        return DocumentRetry(document=other, queued=False)
     return document_retry(document=report, actor=actor)
 
 

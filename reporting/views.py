@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from naas import policies as core_policies
 from naas.access import role_required
 from naas.models import LocalAuthority, Role
+from naas.submissions import once_per_submission
 
 from . import policies, selectors, services
 from .dashboard_tables import TABLE_KEYS, dashboard_tables
@@ -28,6 +29,7 @@ def la_reports_start(request):
 
 @role_required(Role.LA_LEAD)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def la_reports(request, la_id: int):
     local_authority = get_object_or_404(LocalAuthority, pk=la_id)
     if not policies.can_request_la_report(request.user, local_authority.pk):
@@ -104,9 +106,14 @@ def la_report_download(request, pk: int, kind: str):
 @require_POST
 def la_report_retry(request, pk: int):
     report = _report_or_404(request, pk)
-    again = services.la_report_retry(report=report, actor=request.user)
-    messages.success(request, "Report requested again")
-    return redirect("reporting:la_report", pk=again.pk)
+    retry = services.la_report_retry(report=report, actor=request.user)
+    if retry.queued:
+        messages.success(request, "Report requested again")
+    elif retry.already_ready:
+        messages.info(request, "This report is already ready: nothing to do")
+    else:
+        messages.info(request, "This report is already being made: nothing to do")
+    return redirect("reporting:la_report", pk=retry.document.pk)
 
 
 # --- DfE dashboards -----------------------------------------------------------------------------

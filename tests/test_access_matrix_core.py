@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from naas.models import Role
+from naas.tests.clock import frozen_today_fixture
 from naas.tests.factories import (
     LocalAuthorityFactory,
     SocialWorkerFactory,
@@ -15,6 +16,9 @@ from naas.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# Every test here runs on the same day (start pages show readiness and dates worked out from it).
+frozen_today = frozen_today_fixture()
 
 ROLES = [
     "anonymous",

@@ -40,14 +40,6 @@ def decision_tag(adjustment):
 
 
 @register.filter
-def long_date(value):
-    """Like "Tuesday 9 December 2026"."""
-    if not value:
-        return ""
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
-@register.filter
 def duration_hours(delta):
     if delta is None:
         return ""

@@ -15,6 +15,8 @@ from assessment.models import (
     Item,
     ItemFormat,
     MarkerRole,
+    Outcome,
+    OutcomeResult,
     ResultsImport,
     Scenario,
     Sitting,
@@ -23,6 +25,7 @@ from assessment.models import (
     TestForm,
     TestResult,
 )
+from assessment.outcome_rules import RuleParameters
 from endorsement.models import Endorsement, EndorsementState
 from naas.models import KSSFramework, Level, Region, Role
 from naas.tests.factories import LocalAuthorityFactory, SocialWorkerFactory, staff_user
@@ -285,3 +288,251 @@ def published_attempt(
 
 
 PARTIAL_MARKS = {9: (2, 2, 2, 2), 10: (1, 2, 1, 2)}  # practitioner: 8 of 10 met
+
+
+# --- Outcomes through the real services, for this app's tests and later apps' ----------------
+#
+# Later apps' tests (feedback, reporting) build every outcome with these: marks are entered by
+# allocated markers, the outcome is computed by the outcome rules (assessment/outcome_rules.py,
+# through services.outcome_compute), confirmed, and published by services.outcomes_publish with
+# its pre-publish checks, its audit events and the outcome_published signal. A test names the
+# results it wants; the factory chooses evidence the rules judge that way, and refuses
+# (UnreachableOutcome) when the rules give anything else, so no test sees an outcome the
+# service could not produce.
+
+MARKS_OBSERVED = (3, 3, 3, 3)  # mean 3: reaches the 2.5 threshold, not borderline
+MARKS_NOT_OBSERVED = (2, 2, 2, 2)  # mean 2: below it, not borderline
+KNOWLEDGE_PASSED = 80  # against the 60% cut
+KNOWLEDGE_FAILED = 40
+
+
+class UnreachableOutcome(Exception):
+    """A test asked for an outcome that the outcome rules do not give for the evidence."""
+
+
+def _rules(attempt) -> RuleParameters:
+    return services.rule_parameters_current(attempt.framework)
+
+
+def _marks_for(result: str, knowledge_passed: bool) -> tuple:
+    """Observation marks that, beside the knowledge-test score, give `result` in an area (the
+    rules: met = observed and known; partially met = exactly one; not met = neither)."""
+    if result == OutcomeResult.MET:
+        return MARKS_OBSERVED
+    if result == OutcomeResult.PARTIALLY_MET:
+        return MARKS_NOT_OBSERVED if knowledge_passed else MARKS_OBSERVED
+    return MARKS_NOT_OBSERVED
+
+
+def evidence_for(
+    areas, results=None, *, marks=None, knowledge=None, rules=None
+) -> tuple[dict, dict]:
+    """Marks and knowledge-test percentages per area number that the default rules judge as
+    `results` (area number -> result, met where not given): met is observed and known,
+    partially met is known but not observed well enough, not met is neither. `marks` and
+    `knowledge` (per area number) replace the chosen evidence for those areas."""
+    results = results or {}
+    knowledge = knowledge or {}
+    cut = (rules or RuleParameters()).knowledge_cut_percent
+    chosen_knowledge, chosen_marks = {}, {}
+    for area in areas:
+        result = results.get(area.number, OutcomeResult.MET)
+        percent = knowledge.get(
+            area.number,
+            KNOWLEDGE_FAILED if result == OutcomeResult.NOT_MET else KNOWLEDGE_PASSED,
+        )
+        chosen_knowledge[area.number] = percent
+        chosen_marks[area.number] = _marks_for(result, percent >= cut)
+    chosen_marks.update(marks or {})
+    return chosen_marks, chosen_knowledge
+
+
+def expect_outcome(outcome: Outcome, results=None, overall=None) -> Outcome:
+    """Refuse (UnreachableOutcome) unless the computed outcome gives every area named in
+    `results` that result (areas carried forward from an earlier attempt are not judged
+    again) and, when `overall` is given, that overall result."""
+    judged = {
+        row.area.number: row.result
+        for row in outcome.area_outcomes.select_related("area")
+        if not row.carried_forward
+    }
+    problems = [
+        f"area {number}: asked for {wanted}, the rules give {judged.get(number, 'no result')}"
+        for number, wanted in sorted((results or {}).items())
+        if judged.get(number) != wanted
+    ]
+    if overall is not None and outcome.result != overall:
+        problems.append(f"overall: asked for {overall}, the rules give {outcome.result}")
+    if problems:
+        raise UnreachableOutcome(f"{outcome.reference}: " + "; ".join(problems))
+    return outcome
+
+
+def _submit(allocation, marks_by_number: dict, *, reason: str = "") -> None:
+    services.marks_submit(
+        allocation=allocation,
+        marks=mark_entries(allocation.attempt, per_area=marks_by_number),
+        actor=allocation.assessor,
+        reason=reason,
+    )
+
+
+def marked_outcome(
+    attempt,
+    *,
+    admin=None,
+    results=None,
+    overall=None,
+    marks=None,
+    knowledge=None,
+    assessor=None,
+    second_marker=None,
+) -> Outcome:
+    """Mark an attempt that has been sat and return the outcome the rules compute (not yet
+    confirmed). Its knowledge-test scores are recorded unless it has some; its first marker
+    (already allocated, `assessor`, or an independent one) submits marks chosen for `results`
+    (see evidence_for); if the attempt falls in the second-marking sample, a second marker
+    (`second_marker`, or an independent one) agrees. Refuses (UnreachableOutcome) an outcome the rules do not give."""
+    admin = admin or administrator()
+    attempt = Attempt.objects.get(pk=attempt.pk)
+    areas = list(attempt.areas.order_by("number"))
+    chosen_marks, chosen_knowledge = evidence_for(
+        areas, results, marks=marks, knowledge=knowledge, rules=_rules(attempt)
+    )
+    if not TestResult.objects.filter(attempt=attempt).exists():
+        knowledge_scores(attempt, KNOWLEDGE_PASSED, per_area=chosen_knowledge, admin=admin)
+    first = attempt.allocations.filter(role=MarkerRole.FIRST, active=True).first()
+    if first is None:
+        first = allocate(attempt, MarkerRole.FIRST, admin=admin, assessor=assessor)
+    _submit(first, chosen_marks)
+    attempt = Attempt.objects.get(pk=attempt.pk)
+    if services.attempt_next_step(attempt) == MarkerRole.SECOND:
+        second = allocate(attempt, MarkerRole.SECOND, admin=admin, assessor=second_marker)
+        _submit(second, chosen_marks)
+    return expect_outcome(services.current_outcome(attempt), results, overall)
+
+
+def publish_outcome(outcome: Outcome, *, admin=None, before_publish=None) -> Outcome:
+    """Confirm a computed outcome and publish it with the publishing service. The pre-publish
+    checks of later apps apply: `before_publish(outcome)` runs first, so a later app's factory
+    can do what its check asks (the feedback app: feedback for every area not met)."""
+    admin = admin or administrator()
+    if before_publish is not None:
+        before_publish(outcome)
+    services.outcome_confirm(outcome=outcome, actor=admin)
+    services.outcomes_publish(outcome_ids=[outcome.pk], actor=admin)
+    return Outcome.objects.select_related("attempt", "attempt__worker").get(pk=outcome.pk)
+
+
+def draft_outcome(
+    worker=None,
+    *,
+    results=None,
+    overall=None,
+    marks=None,
+    knowledge=None,
+    level=Level.PRACTITIONER,
+    admin=None,
+    assessor=None,
+) -> Outcome:
+    """A worker endorsed, booked and sat, marked: the outcome computed, not yet confirmed."""
+    admin = admin or administrator()
+    attempt = sat_attempt(worker, admin=admin, level=level, percent=None)
+    return marked_outcome(
+        attempt,
+        admin=admin,
+        results=results,
+        overall=overall,
+        marks=marks,
+        knowledge=knowledge,
+        assessor=assessor,
+    )
+
+
+def published_outcome(
+    worker=None,
+    *,
+    results=None,
+    overall=None,
+    marks=None,
+    knowledge=None,
+    level=Level.PRACTITIONER,
+    admin=None,
+    assessor=None,
+    before_publish=None,
+) -> Outcome:
+    """A worker's outcome through every step: endorsed, booked, sat, knowledge test recorded,
+    marked, computed by the rules (met in every area not named in `results`), confirmed and
+    published. Refuses (UnreachableOutcome) an outcome the rules do not give."""
+    admin = admin or administrator()
+    outcome = draft_outcome(
+        worker,
+        results=results,
+        overall=overall,
+        marks=marks,
+        knowledge=knowledge,
+        level=level,
+        admin=admin,
+        assessor=assessor,
+    )
+    return publish_outcome(outcome, admin=admin, before_publish=before_publish)
+
+
+def fast_track_attempt(parent, *, admin=None, areas=None) -> Attempt:
+    """The candidate books their fast-track retake of `parent` (the areas not met, or the area
+    numbers in `areas`) and sits it: the retake, waiting for its first marker."""
+    admin = admin or administrator()
+    parent = Attempt.objects.get(pk=parent.pk)
+    chosen = None if areas is None else list(parent.framework.areas.filter(number__in=areas))
+    retake = services.attempt_book_fast_track(
+        parent=parent, sitting=SittingFactory(), actor=parent.worker.user, areas=chosen
+    )
+    set_sitting_date(retake.sitting, 0)
+    return services.attempt_record_attendance(attempt=retake, attended=True, actor=admin)
+
+
+def fast_track_outcome(
+    parent, *, admin=None, results=None, overall=None, areas=None, assessor=None
+) -> Outcome:
+    """A fast-track retake of `parent` booked, sat (with a knowledge test for its areas) and
+    marked: the merged outcome the rules compute, not yet confirmed."""
+    admin = admin or administrator()
+    retake = fast_track_attempt(parent, admin=admin, areas=areas)
+    return marked_outcome(retake, admin=admin, results=results, overall=overall, assessor=assessor)
+
+
+def review_overturned(
+    attempt, *, admin=None, results=None, overall=None, marks=None, reviewer=None
+) -> Outcome:
+    """The candidate asks for a review of their published outcome; an independent reviewer
+    overturns it and re-marks every area, with marks chosen for `results`: the new outcome
+    version the rules compute, not yet confirmed. The knowledge test stands, so an area whose
+    test was passed can only be met or partially met, and one failed only partially met or not
+    met: anything else is refused (UnreachableOutcome)."""
+    admin = admin or administrator()
+    attempt = Attempt.objects.get(pk=attempt.pk)
+    review = services.review_request(
+        attempt=attempt, grounds="The second role play was cut short", actor=attempt.worker.user
+    )
+    allocation = allocate(
+        Attempt.objects.get(pk=attempt.pk), MarkerRole.REVIEWER, admin=admin, assessor=reviewer
+    )
+    services.review_decide(
+        review=review,
+        uphold=False,
+        reason="The recording shows the role play was cut short",
+        actor=allocation.assessor,
+    )
+    cut = _rules(attempt).knowledge_cut_percent
+    known = services.knowledge_by_area(attempt)
+    chosen = {
+        area.number: _marks_for(
+            (results or {}).get(area.number, OutcomeResult.MET),
+            known.get(area.pk) is not None and known[area.pk] >= cut,
+        )
+        for area in attempt.areas.all()
+    }
+    chosen.update(marks or {})
+    _submit(allocation, chosen, reason="Re-marked from the recording")
+    outcome = services.current_outcome(Attempt.objects.get(pk=attempt.pk))
+    return expect_outcome(outcome, results, overall)

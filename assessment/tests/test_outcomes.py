@@ -24,7 +24,6 @@ from assessment.models import (
 )
 from assessment.outcome_rules import RuleParameters
 from assessment.services import AssessmentError, MarkEntry
-from assessment.working_days import add_working_days
 from naas.models import AuditEvent, Role
 from naas.tests.factories import current_framework, staff_user
 
@@ -652,18 +651,6 @@ def test_a_second_fast_track_is_refused_even_after_a_partial_retake(admin_user):
 
 
 # --- Reviews ------------------------------------------------------------------------------------
-
-
-def test_working_days_skip_weekends_and_bank_holidays():
-    # Wednesday 23 December 2026: Christmas Day (Fri), the weekend and the Boxing Day
-    # substitute (Mon 28th) are skipped
-    assert add_working_days(date(2026, 12, 23), 1) == date(2026, 12, 24)
-    assert add_working_days(date(2026, 12, 23), 2) == date(2026, 12, 29)
-    assert add_working_days(date(2026, 12, 23), 3) == date(2026, 12, 30)
-    # a plain week: Friday + 1 working day is Monday
-    assert add_working_days(date(2026, 11, 20), 1) == date(2026, 11, 23)
-    # 20 working days from Monday 2 November 2026 (no bank holidays): Monday 30 November
-    assert add_working_days(date(2026, 11, 2), 20) == date(2026, 11, 30)
 
 
 def test_review_window_is_counted_in_working_days(admin_user):

@@ -1,6 +1,6 @@
 """Factories for endorsements and their evidence."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factory
 from dateutil.relativedelta import relativedelta
@@ -44,7 +44,7 @@ class SupervisionSessionFactory(factory.django.DjangoModelFactory):
 
     worker = factory.SubFactory(SocialWorkerFactory)
     recorded_by = factory.LazyAttribute(lambda o: o.worker.supervisor)
-    held_on = factory.LazyFunction(lambda: date.today() - timedelta(days=14))
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=14))
     reflection = "We discussed direct work with a family and how the plan was reviewed."
 
     @factory.post_generation
@@ -63,16 +63,16 @@ class ServiceUserFeedbackFactory(factory.django.DjangoModelFactory):
 
     worker = factory.SubFactory(SocialWorkerFactory)
     recorded_by = factory.LazyAttribute(lambda o: o.worker.supervisor)
-    received_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    received_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     source_type = FeedbackSource.PARENT_CARER
     summary = "The parent said the worker listened and explained the plan clearly."
-    considered_on = factory.LazyFunction(lambda: date.today() - timedelta(days=20))
+    considered_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=20))
     considered_by = factory.LazyAttribute(lambda o: o.worker.supervisor)
 
 
 def eligible_worker(**worker_fields):
     """A worker who meets every rule except consent (which lives on the endorsement)."""
-    worker_fields.setdefault("employed_since", date.today() - relativedelta(years=2))
+    worker_fields.setdefault("employed_since", timezone.localdate() - relativedelta(years=2))
     worker = SocialWorkerFactory(**worker_fields)
     SupervisionSessionFactory(worker=worker)
     ServiceUserFeedbackFactory(worker=worker)
@@ -92,7 +92,7 @@ def ready_endorsement(state=EndorsementState.DRAFT, **fields) -> Endorsement:
     if state == EndorsementState.ENDORSED:
         extra.update(
             endorsed_at=timezone.now(),
-            valid_until=date.today() + relativedelta(months=12),
+            valid_until=timezone.localdate() + relativedelta(months=12),
         )
     extra.update(fields)
     return EndorsementFactory(worker=worker, state=state, **extra)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from endorsement.eligibility import Evidence, Rule, eligibility_problems, feedback_is_recent
-from endorsement.months import add_months
+from naas.dates import add_months
 from naas.models import EmploymentType, Level, LocalAuthority, SocialWorker, User
 
 TODAY = date(2026, 11, 23)

@@ -19,13 +19,13 @@ from endorsement.models import (
     ServiceUserFeedback,
     SupervisionSession,
 )
-from endorsement.months import add_months
 from endorsement.services import (
     EndorsementChanged,
     EndorsementError,
     EndorsementNotAllowed,
     EndorsementNotEligible,
 )
+from naas.dates import add_months
 from naas.models import AuditEvent, EmploymentType, KSSFramework, Level, Role
 from naas.tests.factories import LocalAuthorityFactory, SocialWorkerFactory, staff_user
 

@@ -1,142 +1,88 @@
-"""Factories for feedback tests: attempts put straight into a state, outcomes made with the ORM
-(the scoring and publishing services belong to the assessment app), and publication simulated
-with the `outcome_published` signal inside a transaction, as the publishing service sends it."""
+"""Factories for feedback tests. Every outcome comes from the assessment app's services (see
+assessment/tests/factories.py): marks entered, the outcome computed by the outcome rules,
+confirmed and published by the publishing service, with its pre-publish checks (feedback for
+every area not met, which the helpers here write through this app's service first) and its
+audit events. Only the feedback-specific steps live here."""
 
-import itertools
-
-from django.db import transaction
-from django.utils import timezone
-
-from assessment.models import (
-    Allocation,
-    AreaOutcome,
-    Attempt,
-    AttemptArea,
-    AttemptState,
-    MarkerRole,
-    Outcome,
-    OutcomeResult,
-    OutcomeRuleSet,
+from assessment.models import Allocation, Attempt, MarkerRole, OutcomeResult
+from assessment.tests.factories import (
+    administrator,
+    allocate,
+    draft_outcome,
+    published_outcome,
+    sat_attempt,
 )
-from assessment.signals import outcome_published
-from assessment.tests.factories import SittingFactory, administrator, endorsed
-from naas.models import Level, Role
-from naas.tests.factories import SocialWorkerFactory, current_framework, staff_user
 
-from ..models import AreaFeedback
+from .. import services
 
-_references = itertools.count(1)
 MET, PARTIAL, NOT_MET = OutcomeResult.MET, OutcomeResult.PARTIALLY_MET, OutcomeResult.NOT_MET
 
 
-def make_attempt(
-    worker=None, *, state=AttemptState.MODERATED, level=Level.PRACTITIONER, parent=None, areas=None
-):
-    worker = worker or SocialWorkerFactory()
-    framework = current_framework(level)
-    attempt = Attempt.objects.create(
-        worker=worker,
-        level=level,
-        framework=framework,
-        endorsement=None if parent else endorsed(worker, level=level),
-        parent=parent,
-        sitting=SittingFactory(),
-        booked_by=worker.user,
-    )
-    for area in areas if areas is not None else framework.areas.all():
-        AttemptArea.objects.create(attempt=attempt, area=area)
-    set_state(attempt, state)
-    return attempt
+def first_marker_of(attempt):
+    return Allocation.objects.get(attempt=attempt, role=MarkerRole.FIRST, active=True).assessor
 
 
-def set_state(attempt, state) -> Attempt:
-    Attempt.objects.filter(pk=attempt.pk).update(state=state)
-    attempt.refresh_from_db()
-    return attempt
+def marking_attempt(worker=None, *, assessor=None, admin=None):
+    """An attempt that has been sat, with its first marker allocated (not yet marked)."""
+    admin = admin or administrator()
+    attempt = sat_attempt(worker, admin=admin, percent=None)
+    allocation = allocate(attempt, MarkerRole.FIRST, admin=admin, assessor=assessor)
+    return Attempt.objects.get(pk=attempt.pk), allocation.assessor
 
 
-def first_marker(attempt, assessor=None):
-    assessor = assessor or staff_user(Role.ASSESSOR)
-    Allocation.objects.create(
-        attempt=attempt, assessor=assessor, role=MarkerRole.FIRST, allocated_by=administrator()
-    )
-    return assessor
-
-
-def rule_set(framework):
-    return OutcomeRuleSet.objects.get_or_create(
-        framework=framework, version=1, defaults={"parameters": {}}
-    )[0]
-
-
-def make_outcome(attempt, results=None, *, version=1, carried=(), published=False, overall=None):
-    """An outcome with one AreaOutcome per area of the attempt's framework. `results` maps an
-    area number to its result (met when not given)."""
-    results = results or {}
-    areas = list(attempt.framework.areas.order_by("number"))
-    area_results = {area.number: results.get(area.number, MET) for area in areas}
-    if overall is None:
-        not_met = sum(1 for value in area_results.values() if value != MET)
-        overall = MET if not not_met else (NOT_MET if not_met * 2 > len(areas) else PARTIAL)
-    outcome = Outcome.objects.create(
-        attempt=attempt,
-        version=version,
-        rule_set=rule_set(attempt.framework),
-        result=overall,
-        reference=f"NAAS-2026-{next(_references):06d}-{attempt.pk}-{version}",
-        published_at=timezone.now() if published else None,
-    )
-    AreaOutcome.objects.bulk_create(
-        [
-            AreaOutcome(
-                outcome=outcome,
-                area=area,
-                result=area_results[area.number],
-                carried_forward=area.number in carried,
-            )
-            for area in areas
-        ]
-    )
-    return outcome
-
-
-def write_feedback(attempt, by, texts: dict, suggestions: dict | None = None):
+def write_feedback(attempt, by, texts: dict, suggestions: dict | None = None) -> int:
+    """The first marker `by` saves feedback (area number -> text) through the service."""
     suggestions = suggestions or {}
-    for area in attempt.framework.areas.filter(number__in=set(texts) | set(suggestions)):
-        AreaFeedback.objects.update_or_create(
-            attempt=attempt,
-            area=area,
-            defaults={
-                "feedback": texts.get(area.number, ""),
-                "development_suggestions": suggestions.get(area.number, ""),
-                "written_by": by,
-            },
-        )
-
-
-def publish(outcome) -> Outcome:
-    """What the publishing service does: in one transaction, publish and send the signal."""
-    with transaction.atomic():
-        Outcome.objects.filter(pk=outcome.pk).update(published_at=timezone.now())
-        Attempt.objects.filter(pk=outcome.attempt_id).update(state=AttemptState.OUTCOME_PUBLISHED)
-        outcome.refresh_from_db()
-        outcome_published.send(sender=Outcome, outcome=outcome)
-    return outcome
-
-
-def published_result(results=None, *, worker=None, feedback=None, suggestions=None):
-    """A worker with a moderated attempt, its feedback, and a published outcome."""
-    attempt = make_attempt(worker)
-    assessor = first_marker(attempt)
-    outcome = make_outcome(attempt, results)
-    texts = (
-        feedback
-        if feedback is not None
-        else {
-            number: f"Feedback for area {number}"
-            for number, r in (results or {}).items()
-            if r != MET
-        }
+    numbers = set(texts) | set(suggestions)
+    return services.area_feedback_save(
+        attempt=attempt,
+        actor=by,
+        entries=[
+            services.FeedbackEntry(
+                area_id=area.pk,
+                feedback=texts.get(area.number, ""),
+                development_suggestions=suggestions.get(area.number, ""),
+            )
+            for area in attempt.framework.areas.filter(number__in=numbers)
+        ],
     )
-    write_feedback(attempt, assessor, texts, suggestions)
-    return publish(outcome), assessor
+
+
+def feedback_writer(texts: dict | None = None, suggestions: dict | None = None):
+    """A `before_publish` step for the assessment factories: the first marker writes `texts`,
+    or "Feedback for area N" for every area the computed outcome did not meet."""
+
+    def write(outcome) -> None:
+        attempt = outcome.attempt
+        chosen = texts
+        if chosen is None:
+            chosen = {
+                row.area.number: f"Feedback for area {row.area.number}"
+                for row in outcome.area_outcomes.select_related("area")
+                if row.result != MET and not row.carried_forward
+            }
+        if chosen or suggestions:
+            write_feedback(attempt, first_marker_of(attempt), chosen, suggestions)
+
+    return write
+
+
+def published_result(
+    results=None, *, worker=None, feedback=None, suggestions=None, overall=None, assessor=None
+):
+    """A worker's published outcome (met in every area not named in `results`), with the first
+    marker's feedback; returns the outcome and the first marker."""
+    outcome = published_outcome(
+        worker,
+        results=results,
+        overall=overall,
+        assessor=assessor,
+        before_publish=feedback_writer(feedback, suggestions),
+    )
+    return outcome, first_marker_of(outcome.attempt)
+
+
+def draft_result(results=None, *, worker=None, assessor=None):
+    """A worker's outcome computed from the marks, not yet confirmed; and the first marker."""
+    outcome = draft_outcome(worker, results=results, assessor=assessor)
+    return outcome, first_marker_of(outcome.attempt)

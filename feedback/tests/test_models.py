@@ -4,15 +4,14 @@ from django.db import IntegrityError
 from feedback.models import AreaFeedback, Certificate, Letter, SupportActionStatus
 from naas.models import DocumentState
 
-from .factories import first_marker, make_attempt, make_outcome
+from .factories import draft_result, marking_attempt
 
 pytestmark = pytest.mark.django_db
 
 
 def test_one_feedback_per_area_of_an_attempt():
     # given
-    attempt = make_attempt()
-    marker = first_marker(attempt)
+    attempt, marker = marking_attempt()
     area = attempt.framework.areas.first()
     AreaFeedback.objects.create(attempt=attempt, area=area, feedback="a", written_by=marker)
     # when / then
@@ -22,7 +21,7 @@ def test_one_feedback_per_area_of_an_attempt():
 
 def test_one_letter_per_outcome_version():
     # given
-    outcome = make_outcome(make_attempt())
+    outcome, _ = draft_result()
     Letter.objects.create(outcome=outcome)
     # when / then
     with pytest.raises(IntegrityError):
@@ -30,7 +29,7 @@ def test_one_letter_per_outcome_version():
 
 
 def test_documents_start_pending_and_name_their_files_without_personal_data():
-    outcome = make_outcome(make_attempt())
+    outcome, _ = draft_result()
     letter = Letter.objects.create(outcome=outcome)
     assert letter.state == DocumentState.PENDING and not letter.is_ready
     assert letter.document_filename() == f"feedback-letter-{letter.pk}.pdf"

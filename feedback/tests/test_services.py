@@ -1,12 +1,34 @@
 import io
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import transaction
+from django.utils import timezone
 from pypdf import PdfReader
 
-from assessment.models import AttemptState, Outcome, OutcomeResult
+from assessment.models import AttemptState, MarkerRole, OutcomeResult
+from assessment.services import (
+    AssessmentError,
+    attempt_cancel,
+    attempt_record_attendance,
+    marks_submit,
+)
 from assessment.signals import publication_problems
+from assessment.tests.factories import (
+    SittingFactory,
+    administrator,
+    allocate,
+    book,
+    endorsed,
+    fast_track_attempt,
+    independent_assessor,
+    mark_entries,
+    marked_outcome,
+    publish_outcome,
+    review_overturned,
+    set_sitting_date,
+)
 from endorsement.selectors import worker_has_current_accreditation
 from feedback import services
 from feedback.models import (
@@ -25,12 +47,9 @@ from .factories import (
     MET,
     NOT_MET,
     PARTIAL,
-    first_marker,
-    make_attempt,
-    make_outcome,
-    publish,
+    draft_result,
+    marking_attempt,
     published_result,
-    set_state,
     write_feedback,
 )
 
@@ -53,13 +72,18 @@ def entries(attempt, texts):
     ]
 
 
+def first_marks_submitted(attempt, marker):
+    """The first marker submits marks (3 in every task) through the assessment service."""
+    allocation = attempt.allocations.get(role=MarkerRole.FIRST)
+    marks_submit(allocation=allocation, marks=mark_entries(attempt), actor=marker)
+
+
 # --- Feedback ---------------------------------------------------------------------------------
 
 
 def test_first_marker_saves_feedback_with_an_audit_event_per_change():
     # given
-    attempt = make_attempt()
-    assessor = first_marker(attempt)
+    attempt, assessor = marking_attempt()
     # when
     changed = services.area_feedback_save(
         attempt=attempt, actor=assessor, entries=entries(attempt, {5: "Weigh the history"})
@@ -77,27 +101,44 @@ def test_first_marker_saves_feedback_with_an_audit_event_per_change():
 
 
 @pytest.mark.parametrize("who", ["second", "stranger", "worker"])
-def test_only_the_first_marker_may_write_feedback(who):
-    # given
-    attempt = make_attempt()
-    first_marker(attempt)
-    actor = {
-        "stranger": staff_user(Role.ASSESSOR),
-        "worker": attempt.worker.user,
-        "second": staff_user(Role.ASSESSOR),
-    }[who]
+def test_only_the_first_marker_may_write_feedback(who, settings):
+    # given: an attempt being marked (for "second": first-marked, in the second-marking sample)
+    settings.NAAS_SECOND_MARKING_SAMPLE_PERCENT = 100
+    attempt, first = marking_attempt()
     if who == "second":
-        from assessment.models import Allocation, MarkerRole
-
-        Allocation.objects.create(
-            attempt=attempt, assessor=actor, role=MarkerRole.SECOND, allocated_by=actor
-        )
+        first_marks_submitted(attempt, first)
+        actor = allocate(attempt, MarkerRole.SECOND, admin=administrator()).assessor
+        attempt.refresh_from_db()
+        assert attempt.state == AttemptState.SCORED
+    else:
+        actor = {"stranger": staff_user(Role.ASSESSOR), "worker": attempt.worker.user}[who]
     # when / then
     with pytest.raises(services.FeedbackError):
         services.area_feedback_save(
             attempt=attempt, actor=actor, entries=entries(attempt, {1: "x"})
         )
     assert not AreaFeedback.objects.exists()
+
+
+def attempt_in(state):
+    """An attempt brought to `state` through the assessment services, and the assessor who
+    would write its feedback: its first marker once published; before it is sat (or when it
+    never will be) nobody can be its first marker."""
+    if state == AttemptState.OUTCOME_PUBLISHED:
+        outcome, marker = published_result({3: NOT_MET})
+        return outcome.attempt, marker
+    admin = administrator()
+    endorsement = endorsed()
+    attempt = book(endorsement, SittingFactory())
+    if state == AttemptState.CANCELLED:
+        attempt = attempt_cancel(attempt=attempt, actor=endorsement.worker.user)
+    elif state == AttemptState.NO_SHOW:
+        set_sitting_date(attempt.sitting, 0)
+        attempt = attempt_record_attendance(attempt=attempt, attended=False, actor=admin)
+    assessor = independent_assessor()
+    with pytest.raises(AssessmentError, match="does not need a first marker"):
+        allocate(attempt, MarkerRole.FIRST, admin=admin, assessor=assessor)
+    return attempt, assessor
 
 
 @pytest.mark.parametrize(
@@ -111,8 +152,8 @@ def test_only_the_first_marker_may_write_feedback(who):
 )
 def test_feedback_is_closed_outside_marking_and_review(state):
     # given
-    attempt = make_attempt(state=state)
-    assessor = first_marker(attempt)
+    attempt, assessor = attempt_in(state)
+    assert attempt.state == state
     # when / then
     with pytest.raises(services.FeedbackError):
         services.area_feedback_save(
@@ -121,13 +162,11 @@ def test_feedback_is_closed_outside_marking_and_review(state):
 
 
 def test_an_area_outside_the_attempt_is_refused():
-    # given: a fast-track retake of area 5 only
-    attempt = make_attempt(areas=[])
-    from assessment.models import AttemptArea
-
-    area5 = attempt.framework.areas.get(number=5)
-    AttemptArea.objects.create(attempt=attempt, area=area5)
-    assessor = first_marker(attempt)
+    # given: a fast-track retake of area 5 only, waiting for its marker
+    parent, _ = published_result({5: NOT_MET})
+    attempt = fast_track_attempt(parent.attempt)
+    assert [area.number for area in attempt.areas.all()] == [5]
+    assessor = allocate(attempt, MarkerRole.FIRST, admin=administrator()).assessor
     # when / then
     with pytest.raises(services.FeedbackError):
         services.area_feedback_save(
@@ -137,9 +176,8 @@ def test_an_area_outside_the_attempt_is_refused():
 
 def test_publication_is_refused_while_an_area_not_met_lacks_feedback():
     # given
-    attempt = make_attempt()
-    assessor = first_marker(attempt)
-    outcome = make_outcome(attempt, {5: NOT_MET, 9: PARTIAL})
+    outcome, assessor = draft_result({5: NOT_MET, 9: PARTIAL})
+    attempt = outcome.attempt
     write_feedback(attempt, assessor, {5: "Risk analysis"})
     # when
     problems = publication_problems(outcome)
@@ -209,17 +247,16 @@ def test_a_met_outcome_records_an_accreditation_and_a_certificate(
 def test_a_review_that_overturns_a_met_outcome_withdraws_the_accreditation(
     django_capture_on_commit_callbacks,
 ):
-    # given
+    # given: a met outcome; a review overturns it and the reviewer's marks fall short in
+    # area 5 (its knowledge test was passed, so the rules make it partially met)
     with django_capture_on_commit_callbacks(execute=True):
         first, assessor = published_result()
     attempt = first.attempt
-    set_state(attempt, AttemptState.UNDER_REVIEW)
-    Outcome.objects.filter(pk=first.pk).update(superseded_at=first.published_at)
-    second = make_outcome(attempt, {5: NOT_MET}, version=2)
+    second = review_overturned(attempt, results={5: PARTIAL}, overall=PARTIAL)
     write_feedback(attempt, assessor, {5: "After review"})
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        publish(second)
+        second = publish_outcome(second)
     # then
     assert Letter.objects.count() == 2
     assert Accreditation.objects.get().withdrawn_at is not None
@@ -227,16 +264,24 @@ def test_a_review_that_overturns_a_met_outcome_withdraws_the_accreditation(
     assert "retake only the areas not met" in pdf_text(Letter.objects.get(outcome=second))
 
 
-def test_publication_rolled_back_leaves_no_letter():
-    # given
-    attempt = make_attempt()
-    outcome = make_outcome(attempt)
-    # when
-    with pytest.raises(RuntimeError), transaction.atomic():
-        services.outcome_publication_record(outcome=outcome)
+def test_publication_rolled_back_leaves_no_letter(django_capture_on_commit_callbacks):
+    # given: a met outcome ready to publish
+    outcome, _ = draft_result()
+    # when: the transaction that publishes it fails after the signal was sent
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        publish_outcome(outcome)
+        assert Letter.objects.filter(outcome=outcome).exists()
         raise RuntimeError("publication failed")
     # then
     assert not Letter.objects.exists() and not Accreditation.objects.exists()
+    assert callbacks == []
+    outcome.refresh_from_db()
+    assert outcome.published_at is None
+    assert outcome.attempt.state == AttemptState.MODERATED
 
 
 def test_the_signal_sent_twice_still_makes_one_letter(django_capture_on_commit_callbacks):
@@ -349,8 +394,9 @@ def test_the_sweep_sends_a_letter_whose_message_was_lost(django_capture_on_commi
     published_result({3: NOT_MET})  # no on_commit callbacks run here
     letter = Letter.objects.get()
     assert letter.state == DocumentState.PENDING
-    # when
-    sent = documents_sweep(older_than=timedelta(0))
+    # when: the sweep runs eleven minutes later, for documents waiting ten minutes or more
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        sent = documents_sweep(older_than=timedelta(minutes=10))
     # then
     letter.refresh_from_db()
     assert sent >= 1 and letter.state == DocumentState.READY
@@ -418,7 +464,6 @@ def test_a_fast_track_retake_shows_merged_results_and_keeps_earlier_feedback(
     django_capture_on_commit_callbacks,
 ):
     # given: a partially met attempt, then a retake of area 5 only, now met
-    from assessment.models import AttemptArea
     from feedback import selectors
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -426,14 +471,12 @@ def test_a_fast_track_retake_shows_merged_results_and_keeps_earlier_feedback(
             {5: NOT_MET}, feedback={5: "First time", 1: "Strong start"}
         )
     parent = first.attempt
-    retake = make_attempt(parent.worker, parent=parent, areas=[])
-    AttemptArea.objects.create(attempt=retake, area=parent.framework.areas.get(number=5))
-    first_marker(retake, assessor)
+    retake = fast_track_attempt(parent)
+    merged = marked_outcome(retake, results={5: MET}, overall=MET, assessor=assessor)
     write_feedback(retake, assessor, {5: "Now secure"})
-    merged = make_outcome(retake, carried=set(range(1, 11)) - {5})
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        publish(merged)
+        merged = publish_outcome(merged)
     # then
     rows = {row.area.number: row for row in selectors.area_rows(merged)}
     assert rows[5].feedback == "Now secure" and not rows[5].carried_forward
@@ -458,9 +501,8 @@ def test_results_page_queries_do_not_grow_with_history(client):
     # given: one worker with one result, another with a result replaced by a review
     small, _ = published_result({5: NOT_MET})
     big, _ = published_result({5: NOT_MET, 6: NOT_MET})
-    set_state(big.attempt, AttemptState.UNDER_REVIEW)
-    Outcome.objects.filter(pk=big.pk).update(superseded_at=big.published_at)
-    second = make_outcome(big.attempt, {5: NOT_MET, 6: NOT_MET}, version=2)
-    publish(second)
+    second = review_overturned(big.attempt, results={5: NOT_MET, 6: NOT_MET})
+    publish_outcome(second)
+    assert big.attempt.outcomes.count() == 2
     # then
     assert count_for(small.attempt.worker) == count_for(big.attempt.worker)

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from assessment.models import AttemptState
+from assessment.tests.factories import marked_outcome
 from feedback.models import AreaFeedback, Letter, SupportAction
 from naas.models import DocumentState, Role
 from naas.tests.factories import SocialWorkerFactory, UserFactory, staff_user
 
-from .factories import NOT_MET, PARTIAL, first_marker, make_attempt, make_outcome, published_result
+from .factories import NOT_MET, PARTIAL, marking_attempt, published_result
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +44,7 @@ def world():
         document.save()
     worker = outcome.attempt.worker
     la = worker.local_authority
-    open_attempt = make_attempt(SocialWorkerFactory(local_authority=la))
-    first_marker(open_attempt, marker)
+    open_attempt, _ = marking_attempt(SocialWorkerFactory(local_authority=la), assessor=marker)
     from feedback import services
 
     action = services.support_action_add(
@@ -217,7 +217,7 @@ def test_a_letter_not_ready_is_not_downloadable(client, world):
 def test_write_feedback_requires_every_area_not_met(client, world):
     # given
     attempt = world["open_attempt"]
-    make_outcome(attempt, {2: NOT_MET})
+    marked_outcome(attempt, results={2: NOT_MET})
     client.force_login(world["users"]["first_marker"])
     url = reverse("feedback:write_feedback", args=[attempt.pk])
     area2 = attempt.framework.areas.get(number=2)

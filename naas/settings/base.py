@@ -1,11 +1,13 @@
 """Settings shared by every environment; environment files only override what differs."""
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -47,6 +49,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Cache-Control: private, no-store on every signed-in page and every form's answer.
+    "naas.middleware.PrivatePagesMiddleware",
     "naas.middleware.IdleTimeoutMiddleware",
     # axes must be last: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
@@ -108,6 +112,33 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# The client's address behind a proxy (naas/client_ip.py). REMOTE_ADDR is the proxy, so the
+# real client is read from X-Forwarded-For, trusting only the hops our own proxies appended:
+# NAAS_TRUSTED_PROXY_COUNT of them (0, the default, means no proxy: the header is ignored and
+# a client cannot choose its address). NAAS_TRUSTED_PROXY_IPS optionally names those proxies
+# (addresses or CIDR networks, outermost first, one per hop); the header is then honoured only
+# when it came through them. Axes' lockout, the public check's rate limit and any logging all
+# use this one function, so they can never disagree about who a client is.
+NAAS_TRUSTED_PROXY_IPS = env.list("NAAS_TRUSTED_PROXY_IPS", default=[])
+NAAS_TRUSTED_PROXY_COUNT = env.int("NAAS_TRUSTED_PROXY_COUNT", default=len(NAAS_TRUSTED_PROXY_IPS))
+if NAAS_TRUSTED_PROXY_COUNT < 0 or (
+    NAAS_TRUSTED_PROXY_IPS and len(NAAS_TRUSTED_PROXY_IPS) != NAAS_TRUSTED_PROXY_COUNT
+):
+    raise ImproperlyConfigured(
+        "NAAS_TRUSTED_PROXY_COUNT must be 0 or more and, when NAAS_TRUSTED_PROXY_IPS is set, "
+        "equal to the number of proxies it names"
+    )
+for _proxy in NAAS_TRUSTED_PROXY_IPS:
+    ip_network(_proxy, strict=False)  # a typo fails at start-up, not by trusting everyone
+AXES_CLIENT_IP_CALLABLE = "naas.client_ip.client_ip"
+
+# Sessions live in the database and are read through the cache (Redis in production), like
+# Django's cached_db; when the database cannot take a session write (a PostgreSQL restart or
+# fail-over) the write is kept in the cache instead of answering 400, and the next save brings
+# the database up to date. The database stays the record, so a Redis restart signs no one out.
+# See naas/session_store.py for the choice against plain db or cache-only sessions.
+SESSION_ENGINE = "naas.session_store"
+SESSION_CACHE_ALIAS = "default"
 # Sessions end after a period without activity.
 SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 SESSION_COOKIE_AGE = 8 * 60 * 60
@@ -149,7 +180,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Atomic writes (temporary file, then rename), a retry overwrites: see naas/storage.py.
+    "default": {"BACKEND": "naas.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -178,10 +210,33 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
-# An unacknowledged task is redelivered after this; it must outlast the longest task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# An unacknowledged task is redelivered after this; it must outlast the longest task. (A worker
+# killed with kill -9 holds its message until then: the document sweep re-sends it sooner.)
+# Short socket timeouts: a broker that is down or unreachable fails a send in about a second
+# instead of holding the web request (naas.services sends once, without publish retries, and
+# leaves the row queued for the sweep).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * 60 * 60,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": 5.0,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
+# The longest a document's send after commit may wait on the broker (connect, then the reply).
+NAAS_DOCUMENT_SEND_TIMEOUT_SECONDS = env.float("NAAS_DOCUMENT_SEND_TIMEOUT_SECONDS", default=0.5)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Workers and producers that share one Redis keep apart by queue name (parallel test runs do).
+CELERY_TASK_DEFAULT_QUEUE = env("NAAS_CELERY_QUEUE", default="celery")
+# The document sweep (naas.services.documents_sweep) re-sends the build task of a letter, a
+# certificate or a report still unfinished NAAS_DOCUMENT_SWEEP_AFTER_SECONDS after it was last
+# queued or started, checking every NAAS_DOCUMENT_SWEEP_INTERVAL_SECONDS. A lost message, a
+# broker that was down at the send, or a worker killed mid-task is therefore redelivered within
+# interval + threshold: 3 minutes with these defaults (instead of Redis's 2-hour
+# visibility_timeout). The threshold must outlast the longest build (an LA report takes seconds):
+# a build still running past it is started a second time, which still makes one document.
+NAAS_DOCUMENT_SWEEP_INTERVAL_SECONDS = env.int("NAAS_DOCUMENT_SWEEP_INTERVAL_SECONDS", default=60)
+NAAS_DOCUMENT_SWEEP_AFTER_SECONDS = env.int("NAAS_DOCUMENT_SWEEP_AFTER_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE = {
     "endorsement-lapse": {
         "task": "endorsement.tasks.lapse_expired_endorsements",
@@ -193,7 +248,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "documents-sweep": {
         "task": "naas.tasks.sweep_documents",
-        "schedule": timedelta(minutes=5),
+        "schedule": timedelta(seconds=NAAS_DOCUMENT_SWEEP_INTERVAL_SECONDS),
     },
 }
 
@@ -215,11 +270,9 @@ LOGGING = {
 NAAS_ENDORSEMENT_VALIDITY_MONTHS = env.int("NAAS_ENDORSEMENT_VALIDITY_MONTHS", default=12)
 # Public address of the service, used for links in emails (none: emails say how to sign in).
 NAAS_SITE_URL = env("NAAS_SITE_URL", default="")
-# A letter or report still unfinished this long after it was queued is queued again.
-NAAS_DOCUMENT_SWEEP_AFTER_MINUTES = env.int("NAAS_DOCUMENT_SWEEP_AFTER_MINUTES", default=10)
-# Outcomes (issue 5): second-marking sample, fast-track window, review window. England's bank
-# holidays for the review window are data in assessment/working_days.py (NAAS_BANK_HOLIDAYS
-# overrides them with a list of ISO dates).
+# Outcomes (issue 5): second-marking sample, fast-track window, review window (assessment/rules.py).
+# England's bank holidays for the review window come from the `holidays` package (naas/dates.py);
+# `manage.py check` fails if this year's or next year's are not known.
 NAAS_SECOND_MARKING_SAMPLE_PERCENT = env.int("NAAS_SECOND_MARKING_SAMPLE_PERCENT", default=10)
 NAAS_FAST_TRACK_MONTHS = env.int("NAAS_FAST_TRACK_MONTHS", default=6)
 NAAS_REVIEW_WINDOW_WORKING_DAYS = env.int("NAAS_REVIEW_WINDOW_WORKING_DAYS", default=20)

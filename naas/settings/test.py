@@ -2,6 +2,11 @@
 
 import os
 
+# Each pytest-xdist worker has its own Celery queue, so a real worker started by one test
+# process never takes another's task. Set in the environment, so that a separate worker
+# process started by a test (which inherits it) consumes from the same queue.
+os.environ["NAAS_CELERY_QUEUE"] = f"naas-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

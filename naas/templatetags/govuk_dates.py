@@ -1,6 +1,6 @@
 """Template filters for GOV.UK dates and times: `{% load govuk_dates %}` then
-`{{ value|govuk_date }}`, `{{ value|govuk_datetime }}`, `{{ value|govuk_time }}`,
-`{{ value|govuk_month }}`. Empty values render as an empty string."""
+`{{ value|govuk_date }}`, `{{ value|govuk_weekday_date }}`, `{{ value|govuk_datetime }}`,
+`{{ value|govuk_time }}`, `{{ value|govuk_month }}`. Empty values render as an empty string."""
 
 from django import template
 
@@ -17,5 +17,5 @@ def _or_empty(function):
     return apply
 
 
-for _name in ("govuk_date", "govuk_datetime", "govuk_time", "govuk_month"):
+for _name in ("govuk_date", "govuk_weekday_date", "govuk_datetime", "govuk_time", "govuk_month"):
     register.filter(_name, _or_empty(getattr(dates, _name)))

@@ -6,6 +6,7 @@ from importlib import import_module
 import factory
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
+from django.utils import timezone
 
 from naas.models import (
     KSSFramework,
@@ -90,7 +91,7 @@ class SocialWorkerFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     registration_number = factory.Sequence(lambda n: f"SW{n + 10000}")
     local_authority = factory.SubFactory(LocalAuthorityFactory)
-    employed_since = factory.LazyFunction(lambda: date.today() - relativedelta(years=2))
+    employed_since = factory.LazyFunction(lambda: timezone.localdate() - relativedelta(years=2))
     job_level = Level.PRACTITIONER
     supervisor = factory.LazyAttribute(lambda o: staff_user(Role.SUPERVISOR, o.local_authority))
 

@@ -29,14 +29,32 @@ def test_worker_records_optional_equality_answers(client):
 
 
 @pytest.mark.django_db
-def test_an_answer_outside_the_choices_is_refused_and_nothing_saved(client):
-    worker = SocialWorkerFactory(age_band="30_39")
+@pytest.mark.parametrize(
+    "field, question",
+    [
+        ("age_band", "What is your age?"),
+        ("ethnicity_group", "What is your ethnic group?"),
+        ("sex", "What is your sex?"),
+        ("disability", "Do you consider yourself to have a disability?"),
+    ],
+)
+def test_an_answer_outside_the_choices_is_refused_and_nothing_saved(client, field, question):
+    # given a worker who answered two questions
+    worker = SocialWorkerFactory(age_band="30_39", sex="female")
     client.force_login(worker.user)
-    response = client.post(URL, {"age_band": "ancient"})
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    events = AuditEvent.objects.count()
+    # when a changed page sends a value that is not an answer, beside valid ones
+    answers = {"age_band": "50_59", "sex": "prefer_not_to_say", "disability": "no"}
+    response = client.post(URL, {**answers, field: "ancient"})
+    # then the form's GOV.UK error is shown and nothing at all is saved
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert f"Choose one of the answers to ‘{question}’" in html
+    assert "Select a valid choice" not in html
     worker.refresh_from_db()
-    assert worker.age_band == "30_39"
+    assert (worker.age_band, worker.sex, worker.disability) == ("30_39", "female", "")
+    assert AuditEvent.objects.count() == events
 
 
 @pytest.mark.django_db

@@ -21,9 +21,9 @@ from naas.pdf import (
     html_to_pdf,
     render_html,
     render_pdf,
-    sample_letter_context,
     static_path_for,
 )
+from naas.tests.letters import sample_letter_context
 
 LETTER = "pdf/sample_letter.html"
 TITLE = "Your accreditation assessment result"

@@ -1,6 +1,7 @@
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -137,15 +138,17 @@ def test_a_failure_is_recorded_and_a_retry_queues_it_again(data, lead, monkeypat
     # when the lead retries (and the problem is fixed)
     monkeypatch.undo()
     again = services.la_report_retry(report=report, actor=lead)
-    assert again.pk == report.pk
-    assert again.state == DocumentState.PENDING
+    assert again.queued
+    assert again.document.pk == report.pk
+    assert again.document.state == DocumentState.PENDING
 
 
 def test_retrying_while_another_is_being_made_gives_that_one(data, lead):
     failed, _ = request(data, lead)
     LAReport.objects.filter(pk=failed.pk).update(state=DocumentState.FAILED)
     running, _ = request(data, lead)
-    assert services.la_report_retry(report=failed, actor=lead).pk == running.pk
+    retry = services.la_report_retry(report=failed, actor=lead)
+    assert retry.document.pk == running.pk and not retry.queued
     failed.refresh_from_db()
     assert failed.state == DocumentState.FAILED
 
@@ -174,7 +177,7 @@ def test_an_unfinished_request_for_the_month_becomes_the_monthly_report(data, le
     assert LAReport.objects.filter(local_authority=data["la_a"]).count() == 1
 
 
-def test_the_beat_task_asks_for_last_months_reports(data, monkeypatch):
+def test_the_beat_task_asks_for_last_months_reports(data, monkeypatch, time_machine):
     seen = {}
 
     def fake(*, today):
@@ -182,8 +185,11 @@ def test_the_beat_task_asks_for_last_months_reports(data, monkeypatch):
         return 2
 
     monkeypatch.setattr(services, "la_reports_request_monthly", fake)
+    # when beat runs it at 00:30 on 1 June in England (still 31 May in UTC)
+    time_machine.move_to(datetime(2026, 6, 1, 0, 30, tzinfo=ZoneInfo("Europe/London")))
     assert tasks.request_monthly_la_reports.apply().get() == 2
-    assert seen["today"] is not None
+    # then it asks for May's reports: its today is England's date
+    assert seen["today"] == date(2026, 6, 1)
 
 
 def test_previous_month():

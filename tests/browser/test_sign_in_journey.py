@@ -118,20 +118,21 @@ def test_la_lead_staff_list_and_import_errors_are_accessible(
         "#id_csv_file",
         files=[{"name": "staff.csv", "mimeType": "text/csv", "buffer": bad_csv.encode()}],
     )
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Upload and check").click()
     # then each bad row is listed and the page passes axe-core
     summary = page.locator(".govuk-error-summary")
     assert "The staff list has 2 rows with problems" in summary.inner_text()
     assert "Row 2: Start date must be a real date" in summary.inner_text()
     assert "Row 3: Registration number SW1 is also on row 2" in summary.inner_text()
-    assert page.locator("#row-errors tbody tr").count() == 2
+    # one table row per problem: row 2's date and supervisor, row 3's number and employment type
+    assert page.locator("#row-errors tbody tr").count() == 4
     assert_accessible(page)
     # when they upload a file that is not a CSV
     page.set_input_files(
         "#id_csv_file",
         files=[{"name": "staff.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7"}],
     )
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Upload and check").click()
     # then the field error is shown and linked from the summary
     assert "The selected file must be a CSV" in page.locator(".govuk-error-summary").inner_text()
     assert page.locator(".govuk-error-message").is_visible()
