@@ -139,15 +139,24 @@ def _kss_frameworks(request):
         marker is not None and marker.kwargs.get("transaction")
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from django.contrib.contenttypes.models import ContentType
-
     from naas.tests.factories import ensure_kss_frameworks
 
     # A transactional test's flush re-creates content types under new ids: a cached id from
-    # before would point audit events at a row that is gone.
-    ContentType.objects.clear_cache()
+    # before would point the next test's audit events at a row that is gone.
+    if _flushed_since_last_test[0]:
+        _forget_content_types()
+    _flushed_since_last_test[0] = transactional
 
     ensure_kss_frameworks()
+
+
+_flushed_since_last_test = [False]
+
+
+def _forget_content_types():
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)

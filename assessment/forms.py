@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 
 from naas.dates import SERVICE_START, govuk_weekday_date, plan_ahead_limit
-from naas.forms import GovukDateField, check_date_in_range
+from naas.forms import DateRangeAdminForm, GovukDateField
 from naas.models import KSSArea, Level, Region
 
 from .models import (
@@ -204,21 +204,13 @@ class AttendanceForm(forms.Form):
         }
 
 
-class SittingAdminForm(forms.ModelForm):
+class SittingAdminForm(DateRangeAdminForm):
     """The back office's sitting form: its date within the same range as the service's."""
 
-    class Meta:
-        model = Sitting
-        # Every field: a ModelAdmin whose form names fields shows only those.
-        fields = "__all__"  # noqa: DJ007
+    date_ranges = {"date": ("the date of the sitting", SERVICE_START, plan_ahead_limit)}
 
-    def clean_date(self):
-        return check_date_in_range(
-            self.cleaned_data.get("date"),
-            what="the date of the sitting",
-            earliest=SERVICE_START,
-            latest=plan_ahead_limit,
-        )
+    class Meta(DateRangeAdminForm.Meta):
+        model = Sitting
 
 
 class CentreForm(forms.Form):

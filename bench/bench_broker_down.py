@@ -20,16 +20,14 @@ import logging
 import os
 import socket
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-_scratch = Path(tempfile.mkdtemp(prefix="bench-broker-down-"))
-os.environ["DATABASE_URL"] = f"sqlite:///{_scratch / 'bench.sqlite3'}"
-os.environ["MEDIA_ROOT"] = str(_scratch / "media")
-os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+from bench.common import use_scratch_database
+
+use_scratch_database("bench-broker-down-")
 os.environ["DJANGO_SETTINGS_MODULE"] = "naas.settings.local"
 
 

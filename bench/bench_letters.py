@@ -21,17 +21,15 @@ import argparse
 import logging
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-_scratch = Path(tempfile.mkdtemp(prefix="bench-letters-"))
-os.environ["DATABASE_URL"] = f"sqlite:///{_scratch / 'bench.sqlite3'}"
-os.environ["MEDIA_ROOT"] = str(_scratch / "media")
+from bench.common import use_scratch_database
+
+use_scratch_database("bench-letters-")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
 os.environ["REDIS_URL"] = ""
-os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "naas.settings.local")
 
 import django  # noqa: E402

@@ -316,42 +316,48 @@ class GovukDateField(DateInputField):
 # --- The back office's own date fields (Django admin forms) -----------------------------------
 
 
-class SocialWorkerAdminForm(forms.ModelForm):
+class DateRangeAdminForm(forms.ModelForm):
+    """A back-office model form whose date fields must each fall within a range.
+
+    `date_ranges` maps a field's name to (what it is, earliest, latest), as check_date_in_range
+    takes them; each error is the field's own. Subclasses give their model in
+    `class Meta(DateRangeAdminForm.Meta)`, and see the range-checked dates in clean()."""
+
+    date_ranges: dict[str, tuple[str, DateBound, DateBound]] = {}
+
     class Meta:
+        # Every field: a ModelAdmin whose form names fields shows only those.
+        fields = "__all__"  # noqa: DJ007
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, (what, earliest, latest) in self.date_ranges.items():
+            if name not in cleaned:
+                continue
+            try:
+                check_date_in_range(cleaned[name], what=what, earliest=earliest, latest=latest)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        return cleaned
+
+
+class SocialWorkerAdminForm(DateRangeAdminForm):
+    date_ranges = {
+        "employed_since": ("the employment start date", EARLIEST_EMPLOYMENT_START, today),
+    }
+
+    class Meta(DateRangeAdminForm.Meta):
         model = SocialWorker
-        # Every field: a ModelAdmin whose form names fields shows only those.
-        fields = "__all__"  # noqa: DJ007
-
-    def clean_employed_since(self):
-        return check_date_in_range(
-            self.cleaned_data.get("employed_since"),
-            what="the employment start date",
-            earliest=EARLIEST_EMPLOYMENT_START,
-            latest=today,
-        )
 
 
-class PhaseAdminForm(forms.ModelForm):
-    class Meta:
+class PhaseAdminForm(DateRangeAdminForm):
+    date_ranges = {
+        "starts_on": ("the start of the phase", SERVICE_START, plan_ahead_limit),
+        "ends_on": ("the end of the phase", SERVICE_START, plan_ahead_limit),
+    }
+
+    class Meta(DateRangeAdminForm.Meta):
         model = Phase
-        # Every field: a ModelAdmin whose form names fields shows only those.
-        fields = "__all__"  # noqa: DJ007
-
-    def clean_starts_on(self):
-        return check_date_in_range(
-            self.cleaned_data.get("starts_on"),
-            what="the start of the phase",
-            earliest=SERVICE_START,
-            latest=plan_ahead_limit,
-        )
-
-    def clean_ends_on(self):
-        return check_date_in_range(
-            self.cleaned_data.get("ends_on"),
-            what="the end of the phase",
-            earliest=SERVICE_START,
-            latest=plan_ahead_limit,
-        )
 
     def clean(self):
         cleaned = super().clean()

@@ -52,7 +52,6 @@ from assessment.services import AdjustmentAsk
 from assessment.tests.factories import (
     PARTIAL_MARKS,
     SittingFactory,
-    administrator,
     book,
     endorsed,
     first_mark,
@@ -85,28 +84,16 @@ from naas.models import (
 from naas.tests.factories import (
     LocalAuthorityFactory,
     SocialWorkerFactory,
-    UserFactory,
     ensure_kss_frameworks,
     staff_user,
 )
 from reporting.dashboard_tables import TABLE_KEYS
 from reporting.models import LAReport
+from tests.worlds import ROLES, one_user_per_role
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime(2026, 6, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))  # a Wednesday
-
-ROLES = [
-    "anonymous",
-    "social_worker",
-    "supervisor",
-    "la_lead",
-    "assessor",
-    "moderator",
-    "administrator",
-    "dfe",
-    "superuser",
-]
 
 # --- What the matrix leaves out, and why -------------------------------------------------------
 #
@@ -305,6 +292,43 @@ def _published(worker, admin, *, partial: bool, lead) -> Attempt:
     return Attempt.objects.get(pk=attempt.pk)
 
 
+def _endorsements(la, supervisor) -> tuple[Endorsement, Endorsement, Endorsement]:
+    """Three of the supervisor's workers' endorsements: one to sign off, one to confirm, one
+    ready to book."""
+    draft_endorsement = ready_endorsement(
+        worker=eligible_worker(
+            local_authority=la, supervisor=supervisor, user__full_name=next(NAMES)
+        )
+    )
+    signed_off = ready_endorsement(
+        EndorsementState.SIGNED_OFF,
+        worker=eligible_worker(
+            local_authority=la, supervisor=supervisor, user__full_name=next(NAMES)
+        ),
+    )
+    return draft_endorsement, signed_off, endorsed(_foreign_worker(la, supervisor))
+
+
+def _workers_ids(draft_endorsement, signed_off, to_book, partial) -> dict:
+    """The ids both foreign sets fill from their workers: the endorsements at each stage, and
+    a worker with a published, partly met outcome (its feedback, support action and letter)."""
+    return {
+        "supervisee": draft_endorsement.worker_id,
+        "results_worker": partial.worker_id,
+        "service_user_feedback": ServiceUserFeedback.objects.filter(worker=draft_endorsement.worker)
+        .first()
+        .pk,
+        "draft_endorsement": draft_endorsement.pk,
+        "signed_off_endorsement": signed_off.pk,
+        "endorsed_endorsement": to_book.pk,
+        "published_attempt": partial.pk,
+        "published_outcome": Outcome.objects.get(attempt=partial).pk,
+        "support_action": SupportAction.objects.get(plan__worker=partial.worker).pk,
+        "letter": Letter.objects.get(outcome__attempt=partial).pk,
+        "user_uid": urlsafe_base64_encode(force_bytes(partial.worker.user_id)),
+    }
+
+
 def _other_la(admin) -> Foreign:
     """Everything another LA's workers have, at the stage each page acts on."""
     la = LocalAuthorityFactory(name="Farshire")
@@ -348,18 +372,7 @@ def _other_la(admin) -> Foreign:
         adjustments=[AdjustmentAsk(AdjustmentKind.EXTRA_TIME, "")],
     )
     # endorsements: one to sign off, one to confirm, one ready to book
-    draft_endorsement = ready_endorsement(
-        worker=eligible_worker(
-            local_authority=la, supervisor=supervisor, user__full_name=next(NAMES)
-        )
-    )
-    signed_off = ready_endorsement(
-        EndorsementState.SIGNED_OFF,
-        worker=eligible_worker(
-            local_authority=la, supervisor=supervisor, user__full_name=next(NAMES)
-        ),
-    )
-    to_book = endorsed(_foreign_worker(la, supervisor))
+    draft_endorsement, signed_off, to_book = _endorsements(la, supervisor)
     report = LAReport.objects.create(
         local_authority=la,
         period_start=date(2026, 5, 1),
@@ -381,30 +394,16 @@ def _other_la(admin) -> Foreign:
         label="another LA's",
         owners=owners,
         ids={
+            **_workers_ids(draft_endorsement, signed_off, to_book, partial),
             "la": la.pk,
-            "supervisee": draft_endorsement.worker_id,
-            "results_worker": partial.worker_id,
-            "service_user_feedback": ServiceUserFeedback.objects.filter(
-                worker=draft_endorsement.worker
-            )
-            .first()
-            .pk,
-            "draft_endorsement": draft_endorsement.pk,
-            "signed_off_endorsement": signed_off.pk,
-            "endorsed_endorsement": to_book.pk,
             "booked_attempt": booked.pk,
             "marking_attempt": marking.pk,
-            "published_attempt": partial.pk,
             "review": review.pk,
-            "published_outcome": Outcome.objects.get(attempt=partial).pk,
             "draft_outcome": draft.pk,
             "adjustment": booked.adjustments.get().pk,
             "sitting": booked.sitting_id,
-            "support_action": SupportAction.objects.get(plan__worker=partial.worker).pk,
-            "letter": Letter.objects.get(outcome__attempt=partial).pk,
             "certificate": certificate.pk,
             "la_report": report.pk,
-            "user_uid": urlsafe_base64_encode(force_bytes(partial.worker.user_id)),
         },
         markers=[p.user.full_name for p in people]
         + list(
@@ -418,40 +417,15 @@ def _same_la(la, admin, lead) -> Foreign:
     """A colleague in the home LA whom another supervisor supervises: foreign to the social
     worker and to the supervisor (but not to the LA lead)."""
     other_supervisor = staff_user(Role.SUPERVISOR, la, full_name="Other Supervisor Here")
-    draft_endorsement = ready_endorsement(
-        worker=eligible_worker(
-            local_authority=la, supervisor=other_supervisor, user__full_name=next(NAMES)
-        )
-    )
-    signed_off = ready_endorsement(
-        EndorsementState.SIGNED_OFF,
-        worker=eligible_worker(
-            local_authority=la, supervisor=other_supervisor, user__full_name=next(NAMES)
-        ),
-    )
-    to_book = endorsed(_foreign_worker(la, other_supervisor))
+    draft_endorsement, signed_off, to_book = _endorsements(la, other_supervisor)
     partial = _published(_foreign_worker(la, other_supervisor), admin, partial=True, lead=lead)
     workers = [draft_endorsement.worker, signed_off.worker, to_book.worker, partial.worker]
     return Foreign(
         label="a colleague's (same LA, another supervisor)",
         ids={
-            "supervisee": draft_endorsement.worker_id,
-            "results_worker": partial.worker_id,
-            "service_user_feedback": ServiceUserFeedback.objects.filter(
-                worker=draft_endorsement.worker
-            )
-            .first()
-            .pk,
-            "draft_endorsement": draft_endorsement.pk,
-            "signed_off_endorsement": signed_off.pk,
-            "endorsed_endorsement": to_book.pk,
+            **_workers_ids(draft_endorsement, signed_off, to_book, partial),
             "booked_attempt": partial.pk,
             "marking_attempt": partial.pk,
-            "published_attempt": partial.pk,
-            "published_outcome": Outcome.objects.get(attempt=partial).pk,
-            "support_action": SupportAction.objects.get(plan__worker=partial.worker).pk,
-            "letter": Letter.objects.get(outcome__attempt=partial).pk,
-            "user_uid": urlsafe_base64_encode(force_bytes(partial.worker.user_id)),
         },
         markers=[w.user.full_name for w in workers]
         + [Outcome.objects.get(attempt=partial).reference, "SECRET FEEDBACK"],
@@ -459,35 +433,29 @@ def _same_la(la, admin, lead) -> Foreign:
 
 
 def _build_world() -> dict:
-    admin_user = administrator()
     home = LocalAuthorityFactory(name="Homeborough")
-    lead = staff_user(Role.LA_LEAD, home, full_name="Lead Of Home")
-    supervisor = staff_user(Role.SUPERVISOR, home, full_name="Supervisor Of Home")
-    worker = SocialWorkerFactory(
-        local_authority=home, supervisor=supervisor, user__full_name="Worker Of Home"
+    users = one_user_per_role(
+        home,
+        full_names={
+            "social_worker": "Worker Of Home",
+            "supervisor": "Supervisor Of Home",
+            "la_lead": "Lead Of Home",
+            "assessor": "Assessor Linked Home",
+            "moderator": "Moderator Linked Home",
+            "dfe": "Dee Eff E",
+            "superuser": "Back Office",
+        },
     )
-    ready_endorsement(worker=worker)
-    assessor = staff_user(Role.ASSESSOR, home, full_name="Assessor Linked Home")
-    moderator = staff_user(Role.MODERATOR, home, full_name="Moderator Linked Home")
+    admin_user, lead = users["administrator"], users["la_lead"]
+    ready_endorsement(worker=users["social_worker"].social_worker)
     # the assessor's own work: an attempt from a third LA allocated to them
     own = sat_attempt(
         SocialWorkerFactory(local_authority=LocalAuthorityFactory(), user__full_name="Own Work"),
         admin=admin_user,
     )
     assessment_services.allocation_create(
-        attempt=own, assessor=assessor, role=MarkerRole.FIRST, actor=admin_user
+        attempt=own, assessor=users["assessor"], role=MarkerRole.FIRST, actor=admin_user
     )
-    users = {
-        "anonymous": None,
-        "social_worker": worker.user,
-        "supervisor": supervisor,
-        "la_lead": lead,
-        "assessor": assessor,
-        "moderator": moderator,
-        "administrator": admin_user,
-        "dfe": staff_user(Role.DFE, full_name="Dee Eff E"),
-        "superuser": UserFactory(is_superuser=True, is_staff=True, full_name="Back Office"),
-    }
     other_la = _other_la(admin_user)
     same_la = _same_la(home, admin_user, lead)
     test_form = make_test_form(actor=admin_user)

@@ -6,31 +6,15 @@ admin-login: redirect to the back office's sign-in · 403: forbidden."""
 import pytest
 from django.urls import reverse
 
-from naas.models import Role
 from naas.tests.clock import frozen_today_fixture
-from naas.tests.factories import (
-    LocalAuthorityFactory,
-    SocialWorkerFactory,
-    UserFactory,
-    staff_user,
-)
+from naas.tests.factories import LocalAuthorityFactory, UserFactory
+from tests.worlds import ROLES, one_user_per_role
 
 pytestmark = pytest.mark.django_db
 
 # Every test here runs on the same day (start pages show readiness and dates worked out from it).
 frozen_today = frozen_today_fixture()
 
-ROLES = [
-    "anonymous",
-    "social_worker",
-    "supervisor",
-    "la_lead",
-    "assessor",
-    "moderator",
-    "administrator",
-    "dfe",
-    "superuser",
-]
 START = {
     "social_worker": "endorsement:my_endorsement",
     "supervisor": "endorsement:supervisees",
@@ -63,17 +47,7 @@ EXPECTED = {
 @pytest.fixture
 def world():
     la, other_la = LocalAuthorityFactory(), LocalAuthorityFactory()
-    users = {
-        "anonymous": None,
-        "social_worker": SocialWorkerFactory(local_authority=la).user,
-        "supervisor": staff_user(Role.SUPERVISOR, la),
-        "la_lead": staff_user(Role.LA_LEAD, la),
-        "assessor": staff_user(Role.ASSESSOR, la),
-        "moderator": staff_user(Role.MODERATOR, la),
-        "administrator": staff_user(Role.ADMINISTRATOR),
-        "dfe": staff_user(Role.DFE),
-        "superuser": UserFactory(is_superuser=True, is_staff=True),
-    }
+    users = one_user_per_role(la)
     urls = {
         "sign_in": reverse("login"),
         "accessibility": reverse("accessibility"),

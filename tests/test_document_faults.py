@@ -6,7 +6,6 @@ letter. Nothing here measures time (bench/bench_broker_down.py prints how long t
 request waits with the broker down)."""
 
 import logging
-import time
 from datetime import timedelta
 
 import pytest
@@ -21,33 +20,16 @@ from naas.models import AuditEvent, DocumentState, Role
 from naas.services import documents_sweep
 from naas.tests.factories import staff_user
 from naas.tests.faults import (
-    DISK_FULL_STORAGE,
-    DiskFullStorage,
     closed_port,
+    disk_full_fixture,
     media_files,
     producer_pointed_at,
     temporary_files,
+    wait_for,
 )
 
-WAIT_SECONDS = 90
 LETTERS = 6
-
-
-def wait_for(condition, *, what: str, seconds: float = WAIT_SECONDS):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"gave up waiting for {what}")
-
-
-@pytest.fixture
-def disk_full(settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": DISK_FULL_STORAGE}}
-    DiskFullStorage.plan(failures=0)
-    yield DiskFullStorage
-    DiskFullStorage.plan(failures=0)
+disk_full = disk_full_fixture()
 
 
 def publish_letters(count: int, capture) -> list[Letter]:

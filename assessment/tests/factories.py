@@ -424,57 +424,21 @@ def publish_outcome(outcome: Outcome, *, admin=None, before_publish=None) -> Out
     return Outcome.objects.select_related("attempt", "attempt__worker").get(pk=outcome.pk)
 
 
-def draft_outcome(
-    worker=None,
-    *,
-    results=None,
-    overall=None,
-    marks=None,
-    knowledge=None,
-    level=Level.PRACTITIONER,
-    admin=None,
-    assessor=None,
-) -> Outcome:
-    """A worker endorsed, booked and sat, marked: the outcome computed, not yet confirmed."""
+def draft_outcome(worker=None, *, level=Level.PRACTITIONER, admin=None, **marking) -> Outcome:
+    """A worker endorsed, booked and sat, marked: the outcome computed, not yet confirmed.
+    `marking` is marked_outcome's (results, overall, marks, knowledge, assessor, second_marker)."""
     admin = admin or administrator()
     attempt = sat_attempt(worker, admin=admin, level=level, percent=None)
-    return marked_outcome(
-        attempt,
-        admin=admin,
-        results=results,
-        overall=overall,
-        marks=marks,
-        knowledge=knowledge,
-        assessor=assessor,
-    )
+    return marked_outcome(attempt, admin=admin, **marking)
 
 
-def published_outcome(
-    worker=None,
-    *,
-    results=None,
-    overall=None,
-    marks=None,
-    knowledge=None,
-    level=Level.PRACTITIONER,
-    admin=None,
-    assessor=None,
-    before_publish=None,
-) -> Outcome:
+def published_outcome(worker=None, *, admin=None, before_publish=None, **draft) -> Outcome:
     """A worker's outcome through every step: endorsed, booked, sat, knowledge test recorded,
     marked, computed by the rules (met in every area not named in `results`), confirmed and
-    published. Refuses (UnreachableOutcome) an outcome the rules do not give."""
+    published. `draft` is draft_outcome's (level, results, overall, marks, knowledge,
+    assessor). Refuses (UnreachableOutcome) an outcome the rules do not give."""
     admin = admin or administrator()
-    outcome = draft_outcome(
-        worker,
-        results=results,
-        overall=overall,
-        marks=marks,
-        knowledge=knowledge,
-        level=level,
-        admin=admin,
-        assessor=assessor,
-    )
+    outcome = draft_outcome(worker, admin=admin, **draft)
     return publish_outcome(outcome, admin=admin, before_publish=before_publish)
 
 

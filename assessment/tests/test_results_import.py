@@ -315,10 +315,11 @@ def test_unreadable_files_are_refused_whole(raw, message):
 
 
 def test_query_count_does_not_grow_with_the_number_of_candidates(admin_user):
-    """The import issues the same number of queries for 3 candidates as for 12."""
+    """The import issues the same number of queries for 3 candidates as for 12 (after a first
+    import of one, which fills the process's caches, such as content types for audit events)."""
     counts = []
     form = make_test_form(Level.PRACTITIONER, actor=admin_user)
-    for size in (3, 12):
+    for size in (1, 3, 12):
         sitting = SittingFactory(capacity=20)
         attempts = [book(endorsed(), sitting) for _ in range(size)]
         set_sitting_date(sitting, 0)
@@ -331,6 +332,7 @@ def test_query_count_does_not_grow_with_the_number_of_candidates(admin_user):
             )
         assert outcome.recorded == size
         counts.append(len(queries))
+    counts = counts[1:]
     if connection.vendor == "postgresql":
         assert counts[0] == counts[1], counts
     else:  # SQLite splits bulk inserts into batches of 999 parameters

@@ -1,16 +1,31 @@
 """Fault injection for background documents: a disk that fills up part-way through a write, a
-broker nobody listens on, and a count of what is left in MEDIA_ROOT."""
+broker nobody listens on, a count of what is left in MEDIA_ROOT, and a bounded wait for a real
+worker to get there."""
 
 import errno
 import os
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from naas.storage import AtomicFileSystemStorage, is_temporary_name
 
 DISK_FULL_STORAGE = "naas.tests.faults.DiskFullStorage"
+WAIT_SECONDS = 90
+
+
+def wait_for(condition, *, what: str, seconds: float = WAIT_SECONDS):
+    """Poll until `condition()` is true; fail (never hang) after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"gave up waiting for {what}")
 
 
 class _FillingFile:
@@ -81,6 +96,20 @@ class DiskFullStorage(AtomicFileSystemStorage):
         if getattr(DiskFullStorage._now, "fail", False):
             return _FillingFile(handle, path, DiskFullStorage.room_bytes), path
         return handle, path
+
+
+def disk_full_fixture():
+    """A `disk_full` fixture for a test module (`disk_full = disk_full_fixture()`): the default
+    storage is DiskFullStorage, with no failures until the test plans some, and none after."""
+
+    @pytest.fixture(name="disk_full")
+    def disk_full(settings):
+        settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": DISK_FULL_STORAGE}}
+        DiskFullStorage.plan(failures=0)
+        yield DiskFullStorage
+        DiskFullStorage.plan(failures=0)
+
+    return disk_full
 
 
 def media_files(media_root) -> list[Path]:

@@ -90,26 +90,36 @@ def sign_in(client, email, password=TEST_PASSWORD, **meta):
     return client.post(SIGN_IN, {"username": email, "password": password}, **meta)
 
 
+def guess_ten_times(client, user, remote_addr, forwarded) -> list[int]:
+    """Ten wrong passwords for `user` from `client`, the nth with X-Forwarded-For
+    `forwarded(n)`: the answers' status codes."""
+    return [
+        sign_in(
+            client,
+            user.email,
+            password="wrong",
+            REMOTE_ADDR=remote_addr,
+            HTTP_X_FORWARDED_FOR=forwarded(n),
+        ).status_code
+        for n in range(10)
+    ]
+
+
+def locked_out_addresses() -> set[str]:
+    return set(AccessAttempt.objects.values_list("ip_address", flat=True))
+
+
 def test_a_spoofed_header_from_an_untrusted_client_does_not_escape_the_lockout(settings):
     # given no trusted proxy, and someone guessing a password with a new header every time
     settings.NAAS_TRUSTED_PROXY_COUNT = 0
     user = staff_user(Role.DFE)
     client = Client()
-    statuses = [
-        sign_in(
-            client,
-            user.email,
-            password="wrong",
-            REMOTE_ADDR=ALICE,
-            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
-        ).status_code
-        for n in range(10)
-    ]
+    statuses = guess_ten_times(client, user, ALICE, lambda n: f"198.51.100.{n}")
     # then the lockout still keys on REMOTE_ADDR: the tenth failure locks them out
     assert statuses == [200] * 9 + [429]
     response = sign_in(client, user.email, REMOTE_ADDR=ALICE, HTTP_X_FORWARDED_FOR="198.51.100.99")
     assert response.status_code == 429
-    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ALICE}
+    assert locked_out_addresses() == {ALICE}
 
 
 def test_behind_a_trusted_proxy_one_clients_lockout_does_not_lock_another(settings):
@@ -120,7 +130,7 @@ def test_behind_a_trusted_proxy_one_clients_lockout_does_not_lock_another(settin
     statuses = [sign_in(alice, user.email, password="wrong").status_code for _ in range(10)]
     assert statuses[-1] == 429
     assert sign_in(alice, user.email).status_code == 429
-    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ALICE}
+    assert locked_out_addresses() == {ALICE}
     # when the same user signs in from Bob's address, behind the same proxy
     bob = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=BOB)
     response = sign_in(bob, user.email)
@@ -133,20 +143,10 @@ def test_behind_a_trusted_proxy_the_lockout_keys_on_the_hop_the_proxy_wrote(sett
     # given one proxy, and a client that puts a new address of its own in front every time
     settings.NAAS_TRUSTED_PROXY_COUNT = 1
     user = staff_user(Role.DFE)
-    client = Client()
-    statuses = [
-        sign_in(
-            client,
-            user.email,
-            password="wrong",
-            REMOTE_ADDR=PROXY,
-            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, {ALICE}",
-        ).status_code
-        for n in range(10)
-    ]
+    statuses = guess_ten_times(Client(), user, PROXY, lambda n: f"198.51.100.{n}, {ALICE}")
     # then they are still locked out: the lockout uses the hop the proxy appended
     assert statuses == [200] * 9 + [429]
-    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ALICE}
+    assert locked_out_addresses() == {ALICE}
 
 
 # The public check's rate limit --------------------------------------------------------------

@@ -24,31 +24,13 @@ from naas.services import document_error_text, documents_sweep
 from naas.storage import TEMPORARY_PREFIX, TEMPORARY_SUFFIX
 from naas.tasks import sweep_documents
 from naas.tests.factories import LocalAuthorityFactory, staff_user
-from naas.tests.faults import DISK_FULL_STORAGE, DiskFullStorage, media_files, temporary_files
+from naas.tests.faults import disk_full_fixture, media_files, temporary_files, wait_for
 from reporting import services as reporting_services
 from reporting import tasks as reporting_tasks
 from reporting.models import LAReport
 
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Europe/London"))
-WAIT_SECONDS = 90
-
-
-def wait_for(condition, *, what: str, seconds: float = WAIT_SECONDS):
-    """Poll until `condition()` is true; fail (never hang) after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"gave up waiting for {what}")
-
-
-@pytest.fixture
-def disk_full(settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": DISK_FULL_STORAGE}}
-    DiskFullStorage.plan(failures=0)
-    yield DiskFullStorage
-    DiskFullStorage.plan(failures=0)
+disk_full = disk_full_fixture()
 
 
 @pytest.fixture
@@ -257,6 +239,13 @@ def _break_the_report(monkeypatch, error_or_errors):
     monkeypatch.setattr(reporting_services.selectors, "la_report_data", broken)
 
 
+def _ask_for_a_report(la, lead) -> LAReport:
+    report, _ = reporting_services.la_report_request(
+        local_authority=la, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31), actor=lead
+    )
+    return report
+
+
 def _period(start: date, end: date) -> dict:
     return {
         "period_start_0": start.day,
@@ -307,12 +296,7 @@ def test_eager_a_retryable_error_is_retried_then_fails_with_its_reason(
     _break_the_report(monkeypatch, OSError(errno.ENOSPC, "No space left on device"))
     # when the report is asked for
     with django_capture_on_commit_callbacks(execute=True):
-        report, _ = reporting_services.la_report_request(
-            local_authority=la,
-            period_start=date(2026, 1, 1),
-            period_end=date(2026, 1, 31),
-            actor=lead,
-        )
+        report = _ask_for_a_report(la, lead)
     # then it was tried 1 + max_retries times, then failed with the reason
     report.refresh_from_db()
     assert report.state == DocumentState.FAILED
@@ -332,12 +316,7 @@ def test_eager_a_retryable_error_that_passes_makes_the_report(
     )
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        report, _ = reporting_services.la_report_request(
-            local_authority=la,
-            period_start=date(2026, 1, 1),
-            period_end=date(2026, 1, 31),
-            actor=lead,
-        )
+        report = _ask_for_a_report(la, lead)
     # then the third try made it
     report.refresh_from_db()
     assert report.state == DocumentState.READY
@@ -353,12 +332,7 @@ def test_retrying_a_ready_report_changes_nothing(
 ):
     # given a report that is ready
     with django_capture_on_commit_callbacks(execute=True):
-        report, _ = reporting_services.la_report_request(
-            local_authority=la,
-            period_start=date(2026, 1, 1),
-            period_end=date(2026, 1, 31),
-            actor=lead,
-        )
+        report = _ask_for_a_report(la, lead)
     report.refresh_from_db()
     assert report.state == DocumentState.READY
     before = (report.attempts, report.file.name, report.completed_at)
@@ -423,13 +397,6 @@ def test_a_report_stuck_past_the_threshold_can_be_retried_but_a_fresh_one_cannot
 
 
 # --- On a real worker -------------------------------------------------------------------------
-
-
-def _ask_for_a_report(la, lead) -> LAReport:
-    report, _ = reporting_services.la_report_request(
-        local_authority=la, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31), actor=lead
-    )
-    return report
 
 
 @pytest.mark.worker
