@@ -7,6 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from naas.admin import TENURE_MESSAGE, AuditedModelAdmin, ReadOnlyAdmin
@@ -282,8 +283,8 @@ def test_the_back_office_refuses_a_minimum_tenure_outside_6_to_12_months(back_of
 def test_audit_events_cannot_be_changed_in_the_back_office(back_office, superuser):
     event = AuditEvent.objects.create(
         actor=superuser,
-        content_type_id=1,
-        object_id="1",
+        content_type=ContentType.objects.get_for_model(superuser),
+        object_id=str(superuser.pk),
         action="x.y",
     )
     assert back_office.post(change_url(event), {"action": "changed"}).status_code == 403
