@@ -299,6 +299,31 @@ def test_supervisor_adds_a_support_action_with_bad_input_first(client, world):
     assert SupportAction.objects.filter(area=area9, due_on=date(2027, 3, 31)).exists()
 
 
+def test_a_double_clicked_support_action_is_added_once(client, world):
+    # given a supervisor on the support-action form
+    worker = world["worker"]
+    client.force_login(world["users"]["supervisor"])
+    url = reverse("feedback:support_action_new", args=[worker.pk])
+    area9 = world["outcome"].attempt.framework.areas.get(number=9)
+    data = {
+        "csrfmiddlewaretoken": "one-page-load",
+        "area": str(area9.pk),
+        "action": "Shadowing a senior practitioner",
+        "owner": "Principal social worker",
+        "due_on_0": "31",
+        "due_on_1": "3",
+        "due_on_2": "2027",
+    }
+    before = SupportAction.objects.count()
+    # when the same submission arrives twice
+    first = client.post(url, data)
+    second = client.post(url, data)
+    # then one action is added and both land on the same page
+    assert SupportAction.objects.count() == before + 1
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+
+
 def test_support_action_status_change(client, world):
     client.force_login(world["users"]["la_lead"])
     url = reverse("feedback:support_action_status", args=[world["action"].pk])
