@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 
 SESSION_KEY = "naas_last_seen"
@@ -58,3 +59,20 @@ class PrivatePagesMiddleware:
         ):
             response["Cache-Control"] = PRIVATE_NO_STORE
         return response
+
+
+class WebMethodsOnlyMiddleware:
+    """The service's pages take GET, HEAD and POST only: anything else answers 405 before a
+    view runs. A function view treats every method that is not POST as a GET, so without this a
+    PUT or DELETE would be served the page (and a method decorator placed on a helper instead of
+    the view would not stop it)."""
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)

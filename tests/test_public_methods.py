@@ -6,6 +6,8 @@ once let them through with 200.)"""
 import pytest
 from django.urls import reverse
 
+from naas.tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 PUBLIC_PAGES = {
@@ -29,6 +31,20 @@ def test_put_patch_and_delete_answer_405(client, page, method):
     response = getattr(client, method)(PUBLIC_PAGES[page], data="x=1")
     assert response.status_code == 405, (page, method)
     assert "PUT" not in response.get("Allow", "")
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "options", "trace"])
+def test_signed_in_pages_take_only_get_head_and_post(client, method):
+    # given a signed-in superuser, who may open every page
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for url in SIGNED_IN_PAGES:
+        # when any other method is used, then it is refused before a view runs
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, (url, method)
+        assert response["Allow"] == "GET, HEAD, POST"
+
+
+SIGNED_IN_PAGES = ["/results/", "/reporting/", "/assessment/days/", "/admin/", "/no-such-page/"]
 
 
 @pytest.mark.parametrize(
