@@ -36,7 +36,7 @@ from endorsement.selectors import endorsements_bookable
 from endorsement.services import validity_last_day
 from naas.models import KSSFramework, Level, Region, SocialWorker
 
-from . import services
+from . import selectors, services
 from .models import (
     OPTION_LETTERS,
     AssessmentCentre,
@@ -372,7 +372,7 @@ def seed_marking(accounts, today, centre, forms, kirklees) -> None:
             (demo_worker, {7: (2, 2, 2, 2), 8: (2, 1, 2, 1)}),
         ):
             _mark_to_final(attempt, second, third, admin, per_area)
-            outcome = services.current_outcome(attempt)
+            outcome = selectors.current_outcome(attempt)
             services.outcome_confirm(outcome=outcome, actor=admin)
             services.outcomes_publish(outcome_ids=[outcome.pk], actor=admin)
     finally:

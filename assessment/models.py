@@ -67,7 +67,7 @@ class Sitting(models.Model):
 
     def clean(self):
         """A sitting never has fewer places than the candidates already booked on it (the rule
-        bookings keep: assessment.services._lock_sitting_with_a_place)."""
+        bookings keep: assessment.services.scheduling.lock_sitting_with_a_place)."""
         super().clean()
         if self.pk is None or self.capacity is None:
             return

@@ -7,7 +7,9 @@ the services that accept or refuse a booking or a review all call these function
 person reads is what the code enforces. The last day is included: the window is open on it.
 """
 
+import hashlib
 from datetime import date, datetime
+from fractions import Fraction
 
 from django.conf import settings
 
@@ -70,3 +72,29 @@ def review_deadline(outcome: Outcome | None) -> date | None:
     if outcome is None or outcome.published_at is None:
         return None
     return review_last_day(outcome.published_at)
+
+
+# --- Second marking -------------------------------------------------------------------------
+
+# An observation mean this close to the threshold is borderline: one point either way on one
+# task could change the area's result, so the attempt is second-marked.
+BORDERLINE_MARGIN = Fraction(1, 4)
+
+
+def in_second_marking_sample(attempt_id: int) -> bool:
+    """The reproducible sample: a hash of the attempt id, compared with the percentage in
+    NAAS_SECOND_MARKING_SAMPLE_PERCENT (default 10)."""
+    percent = getattr(settings, "NAAS_SECOND_MARKING_SAMPLE_PERCENT", 10)
+    bucket = int(hashlib.sha256(f"naas-attempt-{attempt_id}".encode()).hexdigest(), 16) % 100
+    return bucket < percent
+
+
+def marks_need_moderation(first: dict[int, list[int]], second: dict[int, list[int]]) -> bool:
+    """The two markers differ by more than one point on any task of any area."""
+    for area_id, first_marks in first.items():
+        second_marks = second.get(area_id)
+        if second_marks is None:
+            return True
+        if any(abs(a - b) > 1 for a, b in zip(first_marks, second_marks, strict=True)):
+            return True
+    return False

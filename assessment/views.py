@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from endorsement.models import Endorsement
+from endorsement.selectors import endorsements_bookable
 from naas.access import role_required, social_worker_required
 from naas.dates import govuk_date
 from naas.models import KSSFramework, Level, Role, SocialWorker
@@ -186,7 +187,7 @@ def _cannot_book(request, endorsement):
 @require_http_methods(["GET", "POST"])
 def book(request, endorsement_id: int):
     endorsement = _endorsement_to_book(request, endorsement_id)
-    if not selectors.endorsements_bookable().filter(pk=endorsement.pk).exists():
+    if not endorsements_bookable().filter(pk=endorsement.pk).exists():
         return _cannot_book(request, endorsement)
     pending = PendingAnswers(request, "booking", endorsement.pk)
     form = BookingForm(
@@ -923,7 +924,7 @@ def attempt_mark(request, attempt_id: int):
     if mine is None or not policies.can_mark(request.user, mine):
         raise PermissionDenied
     needs_reason = mine.role in (MarkerRole.MODERATOR, MarkerRole.REVIEWER)
-    problem = services.marking_problem(attempt, mine)
+    problem = selectors.marking_problem(attempt, mine)
     form = MarksForm(
         _posted(request),
         areas=attempt.areas.all(),
@@ -990,7 +991,7 @@ def allocation_queue(request):
     rows = []
     for attempt in page:
         allocations = list(attempt.allocations.all())
-        step = services.attempt_next_step(attempt, allocations)
+        step = selectors.attempt_next_step(attempt, allocations)
         holder = next((a for a in allocations if a.role == step), None)
         rows.append((attempt, step and MarkerRole(step), holder, allocations))
     return render(request, "assessment/allocation_queue.html", {"page": page, "rows": rows})
@@ -1000,7 +1001,7 @@ def allocation_queue(request):
 @require_http_methods(["GET", "POST"])
 def attempt_allocate(request, attempt_id: int):
     attempt = _attempt_for_marking(attempt_id)
-    step = services.attempt_next_step(attempt)
+    step = selectors.attempt_next_step(attempt)
     if not step or any(a.active and a.role == step for a in attempt.allocations.all()):
         messages.info(request, "That attempt does not need anyone allocated now")
         return redirect("assessment:allocation_queue")
@@ -1044,7 +1045,7 @@ def rule_sets(request):
 @once_per_submission
 def rule_set_create(request, framework_id: int):
     framework = get_object_or_404(KSSFramework, pk=framework_id, is_current=True)
-    version, parameters = services.rules_in_force(framework)
+    version, parameters = selectors.rules_in_force(framework)
     form = RuleSetForm(
         _posted(request),
         initial={
@@ -1226,10 +1227,10 @@ def my_outcome(request):
     attempts = selectors.worker_outcomes(worker)
     today = timezone.localdate()
     for attempt in attempts:
-        attempt.fast_track_problems = services.fast_track_problems(attempt, today=today)
-        attempt.fast_track_closes = services.fast_track_closes(attempt)
-        attempt.review_problems = services.review_problems(attempt, today=today)
-        attempt.review_deadline = services.review_deadline(attempt.outcome)
+        attempt.fast_track_problems = selectors.fast_track_problems(attempt, today=today)
+        attempt.fast_track_closes = selectors.fast_track_closes(attempt)
+        attempt.review_problems = selectors.review_problems(attempt, today=today)
+        attempt.review_deadline = selectors.review_deadline(attempt.outcome)
         attempt.live_retake = next(
             (r for r in attempt.retakes.all() if r.state != AttemptState.CANCELLED), None
         )
@@ -1256,7 +1257,7 @@ def _cannot(request, attempt, title, problems):
 @require_http_methods(["GET", "POST"])
 def fast_track(request, attempt_id: int):
     parent = _own_attempt(request, attempt_id)
-    problems = services.fast_track_problems(parent)
+    problems = selectors.fast_track_problems(parent)
     if problems:
         return _cannot(request, parent, "You cannot book a fast-track retake", problems)
     pending = PendingAnswers(request, "fast_track", parent.pk)
@@ -1275,7 +1276,7 @@ def fast_track(request, attempt_id: int):
         request,
         "assessment/fast_track.html",
         form,
-        {"parent": parent, "areas": services.areas_not_met(parent)},
+        {"parent": parent, "areas": selectors.areas_not_met(parent)},
     )
 
 
@@ -1294,7 +1295,7 @@ def fast_track_check(request, attempt_id: int):
         {
             "parent": parent,
             "sitting_label": sitting_label(sitting),
-            "areas": services.areas_not_met(parent),
+            "areas": selectors.areas_not_met(parent),
         },
         act=partial(
             services.attempt_book_fast_track, parent=parent, sitting=sitting, actor=request.user
@@ -1308,7 +1309,7 @@ def fast_track_check(request, attempt_id: int):
 @require_http_methods(["GET", "POST"])
 def review_request(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
-    problems = services.review_problems(attempt)
+    problems = selectors.review_problems(attempt)
     if problems:
         return _cannot(request, attempt, "You cannot ask for a review", problems)
     pending = PendingAnswers(request, "review", attempt.pk)
@@ -1319,7 +1320,7 @@ def review_request(request, attempt_id: int):
             "assessment:review_check",
             attempt_id=attempt.pk,
         )
-    outcome = services.current_outcome(attempt)
+    outcome = selectors.current_outcome(attempt)
     return _form_page(
         request,
         "assessment/form_page.html",
@@ -1328,7 +1329,7 @@ def review_request(request, attempt_id: int):
             "title": "Ask for a review of your outcome",
             "caption": f"Outcome {outcome.reference}",
             "intro": "An independent reviewer who did not mark your assessment will look at "
-            f"how you were assessed. You can ask until {govuk_date(services.review_deadline(outcome))}.",
+            f"how you were assessed. You can ask until {govuk_date(selectors.review_deadline(outcome))}.",
             "back_url": reverse("assessment:my_outcome"),
         },
     )
@@ -1347,7 +1348,7 @@ def review_check(request, attempt_id: int):
         "assessment/review_check.html",
         {
             "attempt": attempt,
-            "outcome": services.current_outcome(attempt),
+            "outcome": selectors.current_outcome(attempt),
             "answers": answers,
         },
         act=partial(

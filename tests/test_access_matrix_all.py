@@ -32,6 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from assessment import selectors as assessment_selectors
 from assessment import services as assessment_services
 from assessment.models import (
     AdjustmentKind,
@@ -364,7 +365,7 @@ def _other_la(admin) -> Foreign:
     # an outcome waiting to be confirmed
     draft_attempt = sat_attempt(_foreign_worker(la, supervisor), admin=admin)
     first_mark(draft_attempt, admin=admin)
-    draft = assessment_services.current_outcome(Attempt.objects.get(pk=draft_attempt.pk))
+    draft = assessment_selectors.current_outcome(Attempt.objects.get(pk=draft_attempt.pk))
     # a booking with an adjustment waiting for its decision
     booked = book(
         endorsed(_foreign_worker(la, supervisor)),

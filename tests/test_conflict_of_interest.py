@@ -23,7 +23,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from assessment import policies, services
+from assessment import policies, selectors, services
 from assessment.models import (
     Allocation,
     AreaMark,
@@ -225,7 +225,7 @@ def moderation(admin, settings) -> Stage:
         allocation=second, marks=mark_entries(attempt, (2, 2, 2, 2)), actor=second.assessor
     )
     attempt = Attempt.objects.get(pk=attempt.pk)
-    assert services.attempt_next_step(attempt) == MarkerRole.MODERATOR
+    assert selectors.attempt_next_step(attempt) == MarkerRole.MODERATOR
     return _marking_stage(
         attempt,
         MarkerRole.MODERATOR,
@@ -312,7 +312,7 @@ def review_decision(admin) -> Stage:
 def _draft_outcome(admin) -> Outcome:
     attempt = sat_attempt(admin=admin)
     first_mark(attempt, admin=admin)
-    return services.current_outcome(Attempt.objects.get(pk=attempt.pk))
+    return selectors.current_outcome(Attempt.objects.get(pk=attempt.pk))
 
 
 def outcome_confirmation(admin) -> Stage:

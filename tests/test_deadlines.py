@@ -18,7 +18,7 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessment import services
+from assessment import selectors, services
 from assessment.models import Attempt, AttemptState
 from assessment.services import AssessmentError
 from assessment.tests.factories import (
@@ -102,7 +102,7 @@ def _stated(pattern: re.Pattern, text: str) -> date:
 
 
 def _letter_text(attempt: Attempt) -> str:
-    letter = Letter.objects.get(outcome=services.current_outcome(attempt))
+    letter = Letter.objects.get(outcome=selectors.current_outcome(attempt))
     reader = PdfReader(io.BytesIO(feedback_services.letter_render(letter)))
     return " ".join(page.extract_text() for page in reader.pages)
 

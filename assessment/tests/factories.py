@@ -7,7 +7,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from assessment import services
+from assessment import selectors, services
 from assessment.models import (
     OPTION_LETTERS,
     AssessmentCentre,
@@ -270,7 +270,7 @@ def first_mark(attempt, *, admin, marks=(3, 3, 3, 3), per_area=None, assessor=No
 
 def publish(attempt, *, admin):
     """Confirm and publish the attempt's current outcome."""
-    outcome = services.current_outcome(attempt)
+    outcome = selectors.current_outcome(attempt)
     services.outcome_confirm(outcome=outcome, actor=admin)
     services.outcomes_publish(outcome_ids=[outcome.pk], actor=admin)
     outcome.refresh_from_db()
@@ -311,7 +311,7 @@ class UnreachableOutcome(Exception):
 
 
 def _rules(attempt) -> RuleParameters:
-    return services.rule_parameters_current(attempt.framework)
+    return selectors.rule_parameters_current(attempt.framework)
 
 
 def _marks_for(result: str, knowledge_passed: bool) -> tuple:
@@ -406,10 +406,10 @@ def marked_outcome(
         first = allocate(attempt, MarkerRole.FIRST, admin=admin, assessor=assessor)
     _submit(first, chosen_marks)
     attempt = Attempt.objects.get(pk=attempt.pk)
-    if services.attempt_next_step(attempt) == MarkerRole.SECOND:
+    if selectors.attempt_next_step(attempt) == MarkerRole.SECOND:
         second = allocate(attempt, MarkerRole.SECOND, admin=admin, assessor=second_marker)
         _submit(second, chosen_marks)
-    return expect_outcome(services.current_outcome(attempt), results, overall)
+    return expect_outcome(selectors.current_outcome(attempt), results, overall)
 
 
 def publish_outcome(outcome: Outcome, *, admin=None, before_publish=None) -> Outcome:
@@ -488,7 +488,7 @@ def review_overturned(
         actor=allocation.assessor,
     )
     cut = _rules(attempt).knowledge_cut_percent
-    known = services.knowledge_by_area(attempt)
+    known = selectors.knowledge_by_area(attempt)
     chosen = {
         area.number: _marks_for(
             (results or {}).get(area.number, OutcomeResult.MET),
@@ -498,5 +498,5 @@ def review_overturned(
     }
     chosen.update(marks or {})
     _submit(allocation, chosen, reason="Re-marked from the recording")
-    outcome = services.current_outcome(Attempt.objects.get(pk=attempt.pk))
+    outcome = selectors.current_outcome(Attempt.objects.get(pk=attempt.pk))
     return expect_outcome(outcome, results, overall)

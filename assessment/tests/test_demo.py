@@ -61,7 +61,6 @@ def test_sittings_bookings_and_results_are_ready_to_explore(seeded):
 
 
 def test_marking_moderation_and_outcomes_are_ready_to_explore(seeded):
-    from assessment import services
     from assessment.models import Allocation, MarkerRole, Outcome, OutcomeResult
 
     assessor = User.objects.get(email="assessor@demo.naas.test")
@@ -72,13 +71,13 @@ def test_marking_moderation_and_outcomes_are_ready_to_explore(seeded):
     assert all(a.attempt.state == AttemptState.SAT for a in to_score)
     moderator = User.objects.get(email="moderator@demo.naas.test")
     waiting = Allocation.objects.get(assessor=moderator, role=MarkerRole.MODERATOR)
-    assert services.attempt_next_step(waiting.attempt) == MarkerRole.MODERATOR
+    assert selectors.attempt_next_step(waiting.attempt) == MarkerRole.MODERATOR
     published = Outcome.objects.filter(published_at__isnull=False)
     assert set(published.values_list("result", flat=True)) == set(OutcomeResult.values)
     worker = User.objects.get(email="worker@demo.naas.test").social_worker
     mine = Attempt.objects.get(worker=worker, state=AttemptState.OUTCOME_PUBLISHED)
-    assert services.current_outcome(mine).result == OutcomeResult.PARTIALLY_MET
-    assert services.fast_track_problems(mine) == []
+    assert selectors.current_outcome(mine).result == OutcomeResult.PARTIALLY_MET
+    assert selectors.fast_track_problems(mine) == []
     # running the seed again changes nothing
     count = Outcome.objects.count()
     call_command("seed_demo", stdout=StringIO())

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from assessment import services, signals
+from assessment import selectors, services, signals
 from assessment.models import (
     AreaMark,
     Attempt,
@@ -82,7 +82,7 @@ def world(admin_user, settings):
     # an outcome waiting to be confirmed
     draft_attempt = sat_attempt(admin=admin_user)
     first_mark(draft_attempt, admin=admin_user)
-    draft = services.current_outcome(draft_attempt)
+    draft = selectors.current_outcome(draft_attempt)
     # a review waiting for its reviewer
     reviewee = SocialWorkerFactory()
     reviewed, _ = published_attempt(reviewee, admin=admin_user)
@@ -387,7 +387,7 @@ def test_reviewer_decides_through_check_your_answers(client, world):
     assert client.post(mark_url, _form_data(attempt)).status_code == 400
     response = client.post(mark_url, _form_data(attempt, reason="Re-marked"))
     assert response.status_code == 302
-    assert services.current_outcome(attempt).version == 2
+    assert selectors.current_outcome(attempt).version == 2
 
 
 def test_allocation_page_lists_only_people_free_of_conflicts(client, world):

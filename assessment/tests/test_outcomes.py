@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from assessment import policies, services, signals
+from assessment import policies, rules, selectors, services, signals
 from assessment.models import (
     Allocation,
     AreaMark,
@@ -226,7 +226,7 @@ def test_first_marks_not_sampled_nor_borderline_go_straight_to_an_outcome(admin_
     attempt = reload(attempt)
     assert attempt.state == AttemptState.MODERATED
     assert attempt.second_marking == ""
-    outcome = services.current_outcome(attempt)
+    outcome = selectors.current_outcome(attempt)
     assert outcome.result == OutcomeResult.MET
     assert outcome.confirmed_at is None and outcome.published_at is None
     marks = AuditEvent.objects.filter(action="mark.recorded")
@@ -256,13 +256,13 @@ def test_first_marks_cannot_be_submitted_twice(admin_user):
 
 def test_the_sample_is_reproducible_and_follows_the_percentage(settings):
     settings.NAAS_SECOND_MARKING_SAMPLE_PERCENT = 10
-    picks = [services.in_second_marking_sample(n) for n in range(1, 2001)]
-    assert picks == [services.in_second_marking_sample(n) for n in range(1, 2001)]
+    picks = [rules.in_second_marking_sample(n) for n in range(1, 2001)]
+    assert picks == [rules.in_second_marking_sample(n) for n in range(1, 2001)]
     assert 140 <= sum(picks) <= 260  # about 10% of 2,000
     settings.NAAS_SECOND_MARKING_SAMPLE_PERCENT = 0
-    assert not any(services.in_second_marking_sample(n) for n in range(1, 500))
+    assert not any(rules.in_second_marking_sample(n) for n in range(1, 500))
     settings.NAAS_SECOND_MARKING_SAMPLE_PERCENT = 100
-    assert all(services.in_second_marking_sample(n) for n in range(1, 500))
+    assert all(rules.in_second_marking_sample(n) for n in range(1, 500))
 
 
 @pytest.mark.parametrize(
@@ -328,12 +328,12 @@ def test_moderation_is_needed_when_markers_differ_by_more_than_one_point(
     if moderated:
         assert attempt.state == AttemptState.MODERATED
         # the first marks stand when the second marker agrees within a point
-        outcome = services.current_outcome(attempt)
+        outcome = selectors.current_outcome(attempt)
         assert outcome.area_outcomes.get(area__number=2).observation_mean == 3
     else:
         assert attempt.state == AttemptState.SCORED
-        assert services.attempt_next_step(attempt) == MarkerRole.MODERATOR
-        assert services.current_outcome(attempt) is None
+        assert selectors.attempt_next_step(attempt) == MarkerRole.MODERATOR
+        assert selectors.current_outcome(attempt) is None
 
 
 def test_the_moderator_sets_the_final_marks_with_a_reason(admin_user, settings):
@@ -363,7 +363,7 @@ def test_the_moderator_sets_the_final_marks_with_a_reason(admin_user, settings):
     # then
     attempt = reload(attempt)
     assert attempt.state == AttemptState.MODERATED
-    outcome = services.current_outcome(attempt)
+    outcome = selectors.current_outcome(attempt)
     assert outcome.result == OutcomeResult.NOT_MET
     assert {a.observation_mean for a in outcome.area_outcomes.all()} == {2}
     changes = AuditEvent.objects.filter(action="final_mark.changed")
@@ -430,7 +430,7 @@ def test_outcome_explains_each_area_with_its_evidence_and_rule(admin_user):
     # when
     first_mark(attempt, admin=admin_user, per_area={10: (2, 2, 2, 2)})
     # then
-    outcome = services.current_outcome(reload(attempt))
+    outcome = selectors.current_outcome(reload(attempt))
     rows = {row.area.number: row for row in outcome.area_outcomes.select_related("area")}
     assert rows[1].result == OutcomeResult.MET
     assert rows[9].result == OutcomeResult.PARTIALLY_MET
@@ -445,7 +445,7 @@ def test_publishing_moves_the_attempt_and_sends_the_signal_once(admin_user):
     # given
     attempt = sat_attempt(admin=admin_user)
     first_mark(attempt, admin=admin_user)
-    outcome = services.current_outcome(reload(attempt))
+    outcome = selectors.current_outcome(reload(attempt))
     received = []
 
     def receiver(sender, outcome, **kwargs):
@@ -472,7 +472,7 @@ def test_publishing_moves_the_attempt_and_sends_the_signal_once(admin_user):
 def test_a_moderator_may_confirm_but_only_administrators_publish(admin_user):
     attempt = sat_attempt(admin=admin_user)
     first_mark(attempt, admin=admin_user)
-    outcome = services.current_outcome(reload(attempt))
+    outcome = selectors.current_outcome(reload(attempt))
     moderator = independent_assessor(Role.MODERATOR)
     linked_moderator = staff_user(Role.MODERATOR, attempt.worker.local_authority)
     with pytest.raises(PermissionDenied):
@@ -488,7 +488,7 @@ def test_pre_publish_checks_refuse_the_whole_batch(admin_user):
     for attempt in (first, second):
         first_mark(attempt, admin=admin_user)
         services.outcome_confirm(
-            outcome=services.current_outcome(reload(attempt)), actor=admin_user
+            outcome=selectors.current_outcome(reload(attempt)), actor=admin_user
         )
     ids = list(Outcome.objects.values_list("pk", flat=True))
 
@@ -525,7 +525,7 @@ def test_two_administrators_publishing_at_once_publish_once(postgres_only):
     admin = administrator()
     attempt = sat_attempt(admin=admin)
     first_mark(attempt, admin=admin)
-    outcome = services.current_outcome(reload(attempt))
+    outcome = selectors.current_outcome(reload(attempt))
     services.outcome_confirm(outcome=outcome, actor=admin)
     sent, results = [], []
 
@@ -593,14 +593,15 @@ def test_fast_track_refusals(admin_user):
     parent, outcome = _partially_met(admin_user)
     sitting = SittingFactory()
     # then
-    assert "nothing to retake" in services.fast_track_problems(reload(met))[0]
-    assert "endorse you again" in services.fast_track_problems(reload(not_met))[0]
+    assert "nothing to retake" in selectors.fast_track_problems(reload(met))[0]
+    assert "endorse you again" in selectors.fast_track_problems(reload(not_met))[0]
     published = timezone.localdate(outcome.published_at)
-    closes = services.fast_track_closes(parent)
+    closes = selectors.fast_track_closes(parent)
     assert closes == published + relativedelta(months=6)
-    assert services.fast_track_problems(parent, today=closes) == []
+    assert selectors.fast_track_problems(parent, today=closes) == []
     assert (
-        "window closed" in services.fast_track_problems(parent, today=closes + timedelta(days=1))[0]
+        "window closed"
+        in selectors.fast_track_problems(parent, today=closes + timedelta(days=1))[0]
     )
     met_area = parent.areas.get(number=1)
     with pytest.raises(AssessmentError, match="already met"):
@@ -633,7 +634,7 @@ def test_a_retake_merges_with_the_earlier_met_areas_and_only_one_is_allowed(admi
     parent_outcome.refresh_from_db()
     assert parent_outcome.result == OutcomeResult.PARTIALLY_MET  # the earlier one stays
     # and a retake of the retake is a second fast track
-    assert "nothing to retake" in services.fast_track_problems(reload(retake))[0]
+    assert "nothing to retake" in selectors.fast_track_problems(reload(retake))[0]
 
 
 def test_a_second_fast_track_is_refused_even_after_a_partial_retake(admin_user):
@@ -647,7 +648,7 @@ def test_a_second_fast_track_is_refused_even_after_a_partial_retake(admin_user):
     first_mark(reload(retake), admin=admin_user, per_area={10: (1, 1, 1, 1), 9: (3, 3, 3, 3)})
     outcome = publish(reload(retake), admin=admin_user)
     assert outcome.result == OutcomeResult.PARTIALLY_MET
-    assert "only one is allowed" in services.fast_track_problems(reload(retake))[0]
+    assert "only one is allowed" in selectors.fast_track_problems(reload(retake))[0]
 
 
 # --- Reviews ------------------------------------------------------------------------------------
@@ -661,11 +662,11 @@ def test_review_window_is_counted_in_working_days(admin_user):
     )
     outcome.refresh_from_db()
     # 20 working days: 17,18 | 21,22,23,24 | 29,30,31 | 4–8 Jan | 11–15 Jan | 18 Jan
-    deadline = services.review_deadline(outcome)
+    deadline = selectors.review_deadline(outcome)
     assert deadline == date(2027, 1, 18)
     # then
-    assert services.review_problems(attempt, today=deadline) == []
-    late = services.review_problems(attempt, today=deadline + timedelta(days=1))
+    assert selectors.review_problems(attempt, today=deadline) == []
+    late = selectors.review_problems(attempt, today=deadline + timedelta(days=1))
     assert late[0].startswith("The deadline for asking for a review was 18 January 2027")
     with pytest.raises(AssessmentError, match="deadline"):
         services.review_request(
@@ -711,8 +712,8 @@ def test_a_review_upheld_leaves_the_outcome_standing(admin_user):
     review.refresh_from_db()
     assert review.state == ReviewState.UPHELD
     assert reload(attempt).state == AttemptState.OUTCOME_PUBLISHED
-    assert services.current_outcome(attempt) == outcome
-    assert "already asked for a review" in services.review_problems(reload(attempt))[0]
+    assert selectors.current_outcome(attempt) == outcome
+    assert "already asked for a review" in selectors.review_problems(reload(attempt))[0]
 
 
 def test_a_review_overturned_reopens_scoring_and_republishes_a_new_version(admin_user):

@@ -9,7 +9,7 @@
 
 import pytest
 
-from assessment import services, signals
+from assessment import selectors, services, signals
 from assessment.models import Attempt, AttemptState, MarkerRole, OutcomeResult
 from assessment.tests.factories import (
     PARTIAL_MARKS,
@@ -124,7 +124,7 @@ def test_score_second_mark_moderate_publish_and_the_candidate_sees_it(
     fill_marks(page, attempt, per_area={2: ("1", "3", "3", "3")}, note="Second view")
     click_button(page, "Submit marks")
     check("Your allocated attempts")
-    assert services.attempt_next_step(Attempt.objects.get(pk=attempt.pk)) == MarkerRole.MODERATOR
+    assert selectors.attempt_next_step(Attempt.objects.get(pk=attempt.pk)) == MarkerRole.MODERATOR
     sign_out(page)
 
     # two points apart on one task: a moderator is allocated and sets the final marks
@@ -237,6 +237,6 @@ def test_partially_met_candidate_retakes_the_areas_not_met_and_ends_with_a_merge
     check("Your outcome")
     text = page.locator("main").inner_text()
     assert "fast-track retake" in text and "Carried forward" in text
-    merged = services.current_outcome(Attempt.objects.get(pk=retake.pk))
+    merged = selectors.current_outcome(Attempt.objects.get(pk=retake.pk))
     assert merged.result == OutcomeResult.MET
     assert merged.area_outcomes.filter(carried_forward=True).count() == 8

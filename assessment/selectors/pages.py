@@ -9,7 +9,7 @@ from endorsement.selectors import endorsements_bookable
 from naas.models import KSSArea, KSSFramework, Role, SocialWorker, User
 from naas.policies import la_ids_where
 
-from .models import (
+from ..models import (
     SEAT_TAKING_STATES,
     AdjustmentDecision,
     AdjustmentRequest,
@@ -29,7 +29,7 @@ from .models import (
     TestFormItem,
     TestResult,
 )
-from .policies import attempts_conflicted_for, conflicted_users
+from ..policies import attempts_conflicted_for, conflicted_users
 
 
 def sittings_with_counts() -> QuerySet[Sitting]:

@@ -1,0 +1,135 @@
+"""Writes after an outcome: fast-track retakes and reviews."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from naas.models import KSSArea
+from naas.services import audit_event_record
+
+from .. import policies
+from ..models import (
+    Attempt,
+    AttemptArea,
+    AttemptState,
+    MarkerRole,
+    ReviewRequest,
+    ReviewState,
+    Sitting,
+)
+from ..selectors.outcomes import (
+    areas_not_met,
+    current_outcome,
+    fast_track_problems,
+    review_problems,
+)
+from .common import CHANGED_MESSAGE, AssessmentError, lock_attempt, transition
+from .scheduling import lock_sitting_with_a_place
+
+
+@transaction.atomic
+def attempt_book_fast_track(
+    *, parent: Attempt, sitting: Sitting, actor, areas: list[KSSArea] | None = None
+) -> Attempt:
+    """Book the one fast-track retake a partially-met worker may have, within the window,
+    covering only the areas not met. No new endorsement is needed."""
+    locked_parent = lock_attempt(parent)
+    if not policies.can_act_for_own_outcome(actor, locked_parent):
+        raise PermissionDenied("Only the candidate can book their fast-track retake")
+    if areas is None:
+        areas = areas_not_met(locked_parent)
+    problems = fast_track_problems(locked_parent, areas=areas)
+    if problems:
+        raise AssessmentError(*problems)
+    locked_sitting = lock_sitting_with_a_place(sitting)
+    retake = Attempt.objects.create(
+        worker_id=locked_parent.worker_id,
+        level=locked_parent.level,
+        framework=locked_parent.framework,
+        parent=locked_parent,
+        sitting=locked_sitting,
+        booked_by=actor,
+    )
+    AttemptArea.objects.bulk_create(AttemptArea(attempt=retake, area=area) for area in areas)
+    audit_event_record(
+        actor=actor,
+        subject=retake,
+        action="attempt.fast_track_booked",
+        to_state=AttemptState.BOOKED,
+        detail={
+            "parent": locked_parent.pk,
+            "sitting": locked_sitting.pk,
+            "areas": [a.number for a in areas],
+        },
+    )
+    return retake
+
+
+@transaction.atomic
+def review_request(*, attempt: Attempt, grounds: str, actor, today: date | None = None):
+    """The candidate asks for a review of their published outcome, within the window."""
+    locked = lock_attempt(attempt)
+    if not policies.can_act_for_own_outcome(actor, locked):
+        raise PermissionDenied("Only the candidate can ask for a review of their outcome")
+    problems = review_problems(locked, today=today)
+    if not grounds.strip():
+        problems.append("Enter your grounds for the review")
+    if problems:
+        raise AssessmentError(*problems)
+    outcome = current_outcome(locked)
+    transition(locked, "request_review", actor=actor, action="attempt.review_requested")
+    review = ReviewRequest.objects.create(
+        attempt=locked, outcome=outcome, grounds=grounds.strip(), requested_by=actor
+    )
+    audit_event_record(
+        actor=actor,
+        subject=review,
+        action="review.requested",
+        to_state=ReviewState.REQUESTED,
+        detail={"outcome": outcome.reference},
+    )
+    return review
+
+
+@transaction.atomic
+def review_decide(*, review: ReviewRequest, uphold: bool, reason: str, actor) -> ReviewRequest:
+    """The independent reviewer upholds the outcome (it stands and the attempt returns to
+    published) or overturns it (scoring re-opens for the reviewer's marks, which make a new
+    outcome version to confirm and publish; the old version stays in the history)."""
+    locked = ReviewRequest.objects.select_for_update().get(pk=review.pk)
+    attempt = lock_attempt(locked.attempt)
+    reviewer = policies.allocation_of(actor, attempt, MarkerRole.REVIEWER)
+    if reviewer is None or not policies.can_mark(actor, reviewer):
+        raise PermissionDenied("You are not the reviewer of this attempt")
+    if locked.state != ReviewState.REQUESTED:
+        raise AssessmentError(
+            f"This review has already been decided: {locked.get_state_display().lower()}"
+        )
+    reason = reason.strip()
+    if not reason:
+        raise AssessmentError("Enter the reason for your decision")
+    try:
+        locked.uphold() if uphold else locked.overturn()
+    except TransitionNotAllowed as exc:
+        raise AssessmentError(CHANGED_MESSAGE) from exc
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_reason = reason
+    try:
+        locked.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+    except ConcurrentTransition as exc:
+        raise AssessmentError(CHANGED_MESSAGE) from exc
+    audit_event_record(
+        actor=actor,
+        subject=locked,
+        action=f"review.{locked.state}",
+        from_state=ReviewState.REQUESTED,
+        to_state=locked.state,
+        reason=reason,
+    )
+    if uphold:
+        transition(attempt, "uphold_review", actor=actor, action="attempt.review_upheld")
+    return locked

@@ -1,0 +1,219 @@
+"""Writes for observed simulated practice: allocating markers, first and second marks and
+moderation."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from naas.services import audit_event_record
+
+from .. import policies
+from ..models import (
+    MARK_MAX,
+    MARK_MIN,
+    Allocation,
+    AreaMark,
+    Attempt,
+    MarkerRole,
+    PracticeTask,
+)
+from ..rules import marks_need_moderation
+from ..selectors.marking import (
+    allocation_problems,
+    attempt_next_step,
+    final_marks,
+    marking_problem,
+    marks_by_area,
+    second_marking_reason,
+)
+from .common import AssessmentError, lock_attempt, require_administrator, transition
+from .outcomes import outcome_compute
+
+
+@dataclass(frozen=True)
+class MarkEntry:
+    """One marker's marks for one KSS area: each task 1–4, and the evidence for them."""
+
+    role_play_1: int | None
+    role_play_2: int | None
+    reflective: int | None
+    written: int | None
+    evidence_note: str = ""
+
+    def task_marks(self) -> list[int | None]:
+        return [getattr(self, name) for name in AreaMark.TASK_FIELDS]
+
+
+@transaction.atomic
+def allocation_create(*, attempt: Attempt, assessor, role: str, actor) -> Allocation:
+    """An administrator gives an assessor a part in marking an attempt: never someone linked
+    to the candidate's LA, and never the same person twice on one attempt."""
+    require_administrator(actor)
+    locked = lock_attempt(attempt)
+    if role not in MarkerRole.values:
+        raise AssessmentError("Choose the part the assessor will play")
+    if attempt_next_step(locked) != role:
+        raise AssessmentError(
+            f"This attempt does not need a {MarkerRole(role).label.lower()} at this stage"
+        )
+    if Allocation.objects.filter(attempt=locked, role=role, active=True).exists():
+        raise AssessmentError(
+            f"This attempt already has a {MarkerRole(role).label.lower()}; reload the page"
+        )
+    problems = allocation_problems(attempt=locked, assessor=assessor, role=role)
+    if problems:
+        raise AssessmentError(*problems)
+    allocation = Allocation.objects.create(
+        attempt=locked, assessor=assessor, role=role, allocated_by=actor
+    )
+    audit_event_record(
+        actor=actor,
+        subject=allocation,
+        action="allocation.created",
+        detail={"attempt": locked.pk, "role": role, "assessor": assessor.pk},
+    )
+    return allocation
+
+
+def _store_marks(allocation: Allocation, marks: dict[int, MarkEntry], actor) -> None:
+    """Write one AreaMark per area, auditing every mark and every change of a mark."""
+    existing = {m.area_id: m for m in allocation.marks.all()}
+    for area_id, entry in marks.items():
+        values = dict(zip(AreaMark.TASK_FIELDS, entry.task_marks(), strict=True))
+        mark = existing.get(area_id)
+        if mark is None:
+            mark = AreaMark.objects.create(
+                allocation=allocation,
+                area_id=area_id,
+                evidence_note=entry.evidence_note.strip(),
+                **values,
+            )
+            audit_event_record(
+                actor=actor,
+                subject=mark,
+                action="mark.recorded",
+                detail={"attempt": allocation.attempt_id, "role": allocation.role, **values},
+            )
+            continue
+        before = dict(zip(AreaMark.TASK_FIELDS, mark.task_marks(), strict=True))
+        if before == values and mark.evidence_note == entry.evidence_note.strip():
+            continue
+        for name, value in values.items():
+            setattr(mark, name, value)
+        mark.evidence_note = entry.evidence_note.strip()
+        mark.save()
+        audit_event_record(
+            actor=actor,
+            subject=mark,
+            action="mark.changed",
+            detail={"attempt": allocation.attempt_id, "from": before, "to": values},
+        )
+
+
+def _audit_final_mark_changes(attempt, earlier, marks, allocation, actor) -> None:
+    """A moderator's or reviewer's marks replace the earlier final marks: record every
+    change of mark, area by area."""
+    for area_id, entry in marks.items():
+        before = earlier.get(area_id)
+        if before is None:
+            continue
+        old = dict(zip(AreaMark.TASK_FIELDS, before.task_marks(), strict=True))
+        new = dict(zip(AreaMark.TASK_FIELDS, entry.task_marks(), strict=True))
+        if old != new:
+            audit_event_record(
+                actor=actor,
+                subject=attempt,
+                action="final_mark.changed",
+                reason=allocation.reason or "",
+                detail={"area": area_id, "role": allocation.role, "from": old, "to": new},
+            )
+
+
+@transaction.atomic
+def marks_submit(
+    *, allocation: Allocation, marks: dict[int, MarkEntry], actor, reason: str = ""
+) -> Attempt:
+    """An allocated marker submits marks for every area the attempt covers. First marks move
+    the attempt to scored (and, when it is not second-marked, on to moderated with a draft
+    outcome); second marks either agree (moderated) or call for a moderator; a moderator's or
+    reviewer's marks become the final marks."""
+    attempt = lock_attempt(allocation.attempt)
+    allocation = Allocation.objects.select_related("attempt__worker").get(pk=allocation.pk)
+    if not policies.can_mark(actor, allocation):
+        raise PermissionDenied("This attempt is not allocated to you")
+    problem = marking_problem(attempt, allocation)
+    if problem:
+        raise AssessmentError(problem)
+    problems = mark_entry_problems(attempt, marks)
+    reason = reason.strip()
+    if allocation.role in (MarkerRole.MODERATOR, MarkerRole.REVIEWER) and not reason:
+        problems.append("Enter the reason for the final marks")
+    if problems:
+        raise AssessmentError(*problems)
+    allocation.reason = reason
+    earlier_final = (
+        final_marks(attempt)
+        if allocation.role in (MarkerRole.MODERATOR, MarkerRole.REVIEWER)
+        else {}
+    )
+    _store_marks(allocation, marks, actor)
+    _audit_final_mark_changes(attempt, earlier_final, marks, allocation, actor)
+    allocation.submitted_at = timezone.now()
+    allocation.reason = reason
+    allocation.save(update_fields=["submitted_at", "reason"])
+    audit_event_record(
+        actor=actor,
+        subject=allocation,
+        action="allocation.marks_submitted",
+        reason=reason,
+        detail={"attempt": attempt.pk, "role": allocation.role},
+    )
+    submitted = marks_by_area(allocation)
+    if allocation.role == MarkerRole.FIRST:
+        attempt.second_marking = second_marking_reason(attempt, submitted)
+        transition(
+            attempt, "score", actor=actor, action="attempt.scored", fields=["second_marking"]
+        )
+        if attempt.second_marking:
+            audit_event_record(
+                actor=actor,
+                subject=attempt,
+                action="attempt.second_marking_needed",
+                detail={"why": attempt.second_marking},
+            )
+        else:
+            _finalise_marks(attempt, actor)
+    elif allocation.role == MarkerRole.SECOND:
+        first = Allocation.objects.get(attempt=attempt, role=MarkerRole.FIRST, active=True)
+        if marks_need_moderation(marks_by_area(first), submitted):
+            audit_event_record(actor=actor, subject=attempt, action="attempt.moderation_needed")
+        else:
+            _finalise_marks(attempt, actor)
+    elif allocation.role == MarkerRole.MODERATOR:
+        _finalise_marks(attempt, actor, reason=reason)
+    else:
+        outcome_compute(attempt=attempt, actor=actor)
+    return attempt
+
+
+def _finalise_marks(attempt: Attempt, actor, reason: str = "") -> None:
+    transition(attempt, "moderate", actor=actor, action="attempt.moderated", reason=reason)
+    outcome_compute(attempt=attempt, actor=actor)
+
+
+def mark_entry_problems(attempt: Attempt, marks: dict[int, MarkEntry]) -> list[str]:
+    problems = []
+    areas = {a.pk: a for a in attempt.areas.all()}
+    if set(marks) != set(areas):
+        problems.append("Enter marks for every KSS area this attempt covers, and no others")
+    for area_id, entry in sorted(marks.items()):
+        area = areas.get(area_id)
+        label = f"area {area.number}" if area else "an area"
+        for task, value in zip(PracticeTask.labels, entry.task_marks(), strict=True):
+            if not isinstance(value, int) or not MARK_MIN <= value <= MARK_MAX:
+                problems.append(f"Enter a mark from 1 to 4 for {task.lower()} in {label}")
+        if not entry.evidence_note.strip():
+            problems.append(f"Enter the evidence for {label}")
+    return problems
