@@ -19,6 +19,7 @@ from naas.models import SocialWorker, User
 from naas.policies import can_lead_la, can_supervise
 from naas.services import audit_event_record
 
+from .audit import EndorsementAction
 from .eligibility import Problem
 from .models import (
     FEEDBACK_SUMMARY_MAX,
@@ -211,7 +212,12 @@ def endorsement_start(*, worker: SocialWorker, level: str, actor: User) -> Endor
         raise EndorsementChanged(
             f"{worker.full_name} already has an open endorsement at this level: reload the page"
         ) from exc
-    _audit(endorsement, actor=actor, action="endorsement.started", to_state=endorsement.state)
+    _audit(
+        endorsement,
+        actor=actor,
+        action=EndorsementAction.ENDORSEMENT_STARTED,
+        to_state=endorsement.state,
+    )
     return endorsement
 
 
@@ -233,7 +239,7 @@ def endorsement_record_consent(
     return _stamp(
         locked,
         actor=actor,
-        action="endorsement.consent_recorded",
+        action=EndorsementAction.ENDORSEMENT_CONSENT_RECORDED,
         consent_recorded_at=timezone.now(),
     )
 
@@ -265,7 +271,7 @@ def endorsement_sign_off(
         locked,
         "sign_off",
         actor=actor,
-        action="endorsement.signed_off",
+        action=EndorsementAction.ENDORSEMENT_SIGNED_OFF,
         refusal="This endorsement cannot be signed off",
         fields={
             "signed_off_by": actor,
@@ -292,7 +298,7 @@ def endorsement_return(
         locked,
         "return_to_draft",
         actor=actor,
-        action="endorsement.returned",
+        action=EndorsementAction.ENDORSEMENT_RETURNED,
         refusal="Only a sign-off can be returned",
         reason=reason,
         fields={"last_reason": reason, "signed_off_by": None, "signed_off_at": None},
@@ -324,7 +330,7 @@ def endorsement_confirm(
         locked,
         "confirm",
         actor=actor,
-        action="endorsement.confirmed",
+        action=EndorsementAction.ENDORSEMENT_CONFIRMED,
         refusal="Only a sign-off can be confirmed",
         fields={
             "endorsed_by": actor,
@@ -358,7 +364,7 @@ def endorsement_decline(
         locked,
         "decline",
         actor=actor,
-        action="endorsement.declined",
+        action=EndorsementAction.ENDORSEMENT_DECLINED,
         refusal="This endorsement cannot be declined",
         reason=reason,
         fields={"last_reason": reason, "closed_at": timezone.now()},
@@ -378,7 +384,7 @@ def endorsement_withdraw(
         locked,
         "withdraw",
         actor=actor,
-        action="endorsement.withdrawn",
+        action=EndorsementAction.ENDORSEMENT_WITHDRAWN,
         refusal="You cannot withdraw from this endorsement",
         reason=reason,
         fields={"last_reason": reason, "closed_at": timezone.now()},
@@ -396,7 +402,7 @@ def endorsement_lapse(*, endorsement: Endorsement, today: date | None = None) ->
         locked,
         "lapse",
         actor=None,
-        action="endorsement.lapsed",
+        action=EndorsementAction.ENDORSEMENT_LAPSED,
         refusal="This endorsement cannot lapse",
         reason=f"Not used by {govuk_date(locked.valid_until)}",
         fields={"closed_at": timezone.now()},
@@ -431,7 +437,9 @@ def endorsement_record_use(*, endorsement: Endorsement, actor) -> Endorsement:
         raise EndorsementError("The worker's endorsement has lapsed")
     if locked.used_at is not None:
         raise EndorsementError("The endorsement is already in use for a booking")
-    return _stamp(locked, actor=actor, action="endorsement.used", used_at=timezone.now())
+    return _stamp(
+        locked, actor=actor, action=EndorsementAction.ENDORSEMENT_USED, used_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -440,7 +448,7 @@ def endorsement_release_use(*, endorsement: Endorsement, actor) -> Endorsement:
     locked = _lock(endorsement, None)
     if locked.used_at is None:
         return locked
-    return _stamp(locked, actor=actor, action="endorsement.released", used_at=None)
+    return _stamp(locked, actor=actor, action=EndorsementAction.ENDORSEMENT_RELEASED, used_at=None)
 
 
 # --- Evidence -----------------------------------------------------------------------------------
@@ -487,7 +495,7 @@ def supervision_session_record(
     audit_event_record(
         actor=actor,
         subject=session,
-        action="supervision_session.recorded",
+        action=EndorsementAction.SUPERVISION_SESSION_RECORDED,
         detail={
             "worker_id": worker.pk,
             "held_on": held_on.isoformat(),
@@ -524,7 +532,7 @@ def service_user_feedback_record(
     audit_event_record(
         actor=actor,
         subject=feedback,
-        action="service_user_feedback.recorded",
+        action=EndorsementAction.SERVICE_USER_FEEDBACK_RECORDED,
         detail={
             "worker_id": worker.pk,
             "received_on": received_on.isoformat(),
@@ -564,7 +572,7 @@ def service_user_feedback_mark_considered(
     audit_event_record(
         actor=actor,
         subject=locked,
-        action="service_user_feedback.considered",
+        action=EndorsementAction.SERVICE_USER_FEEDBACK_CONSIDERED,
         detail={"worker_id": locked.worker_id, "considered_on": considered_on.isoformat()},
     )
     return locked

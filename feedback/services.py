@@ -25,6 +25,7 @@ from naas.services import (
 )
 
 from . import policies, selectors
+from .audit import FeedbackAction
 from .models import (
     Accreditation,
     AreaFeedback,
@@ -45,6 +46,7 @@ FEEDBACK_OPEN_STATES = (
     AttemptState.MODERATED,
     AttemptState.UNDER_REVIEW,
 )
+
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -87,7 +89,7 @@ def area_feedback_save(*, attempt: Attempt, actor: User, entries: list[FeedbackE
                 development_suggestions=entry.development_suggestions,
                 written_by=actor,
             )
-            action = "area_feedback.created"
+            action = FeedbackAction.AREA_FEEDBACK_CREATED
         elif (item.feedback, item.development_suggestions) != (
             entry.feedback,
             entry.development_suggestions,
@@ -98,7 +100,7 @@ def area_feedback_save(*, attempt: Attempt, actor: User, entries: list[FeedbackE
             item.save(
                 update_fields=["feedback", "development_suggestions", "written_by", "updated_at"]
             )
-            action = "area_feedback.updated"
+            action = FeedbackAction.AREA_FEEDBACK_UPDATED
         else:
             continue
         changed += 1
@@ -141,7 +143,7 @@ def outcome_publication_record(*, outcome: Outcome) -> Letter:
             audit_event_record(
                 actor=None,
                 subject=letter,
-                action="letter.requested",
+                action=FeedbackAction.LETTER_REQUESTED,
                 to_state=DocumentState.PENDING,
                 detail={"outcome_id": outcome.pk},
             )
@@ -159,7 +161,7 @@ def outcome_publication_record(*, outcome: Outcome) -> Letter:
                 audit_event_record(
                     actor=None,
                     subject=old,
-                    action="accreditation.withdrawn",
+                    action=FeedbackAction.ACCREDITATION_WITHDRAWN,
                     detail={"outcome_id": outcome.pk},
                 )
         if outcome.result == OutcomeResult.MET and not selectors.worker_holds_accreditation(
@@ -173,7 +175,9 @@ def outcome_publication_record(*, outcome: Outcome) -> Letter:
                 reference=_new_accreditation_reference(),
             )
             certificate = Certificate.objects.create(accreditation=accreditation)
-            audit_event_record(actor=None, subject=accreditation, action="accreditation.recorded")
+            audit_event_record(
+                actor=None, subject=accreditation, action=FeedbackAction.ACCREDITATION_RECORDED
+            )
             document_queue(document=certificate)
     return letter
 
@@ -340,14 +344,14 @@ def support_action_add(
         outcome=outcome, defaults={"worker": worker, "created_by": actor}
     )
     if created:
-        audit_event_record(actor=actor, subject=plan, action="support_plan.created")
+        audit_event_record(actor=actor, subject=plan, action=FeedbackAction.SUPPORT_PLAN_CREATED)
     item = SupportAction.objects.create(
         plan=plan, area=area, action=action, owner=owner, due_on=due_on
     )
     audit_event_record(
         actor=actor,
         subject=item,
-        action="support_action.created",
+        action=FeedbackAction.SUPPORT_ACTION_CREATED,
         to_state=item.status,
         detail={"area_id": area.pk},
     )
@@ -371,7 +375,7 @@ def support_action_set_status(*, item: SupportAction, actor: User, status: str) 
     audit_event_record(
         actor=actor,
         subject=locked,
-        action="support_action.status_changed",
+        action=FeedbackAction.SUPPORT_ACTION_STATUS_CHANGED,
         from_state=before,
         to_state=status,
     )

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import router, transaction
 from django.db.models.fields.files import FieldFile
 
+from .audit import NaasAction
 from .forms import PhaseAdminForm, SocialWorkerAdminForm
 from .models import (
     MIN_TENURE_CEILING_MONTHS,
@@ -32,9 +33,6 @@ from .models import (
 )
 from .services import audit_event_record
 
-ADMIN_CREATED = "admin.created"
-ADMIN_CHANGED = "admin.changed"
-ADMIN_DELETED = "admin.deleted"
 ADMIN_REASON = "Back office"
 # Fields whose values never enter the audit trail, only the fact that they changed.
 ALWAYS_HIDDEN_FIELDS = frozenset({"password"})
@@ -129,7 +127,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
         changes = changes_between(before, snapshot(obj), self._hidden())
         if change and not changes:
             return  # saved without changing anything: nothing happened
-        self._record(request, obj, ADMIN_CHANGED if change else ADMIN_CREATED, changes)
+        self._record(
+            request, obj, NaasAction.ADMIN_CHANGED if change else NaasAction.ADMIN_CREATED, changes
+        )
 
     def save_formset(self, request, form, formset, change):
         """Inline rows are objects of their own: each one added, changed or deleted gets its
@@ -144,18 +144,20 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 self._record(
                     request,
                     instance,
-                    ADMIN_DELETED,
+                    NaasAction.ADMIN_DELETED,
                     changes_between(stored_snapshot(instance), None),
                 )
             elif inline_form.has_changed():
                 befores[instance.pk] = stored_snapshot(instance)
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            self._record(request, obj, ADMIN_CREATED, changes_between(None, snapshot(obj)))
+            self._record(
+                request, obj, NaasAction.ADMIN_CREATED, changes_between(None, snapshot(obj))
+            )
         for obj, _fields in formset.changed_objects:
             changes = changes_between(befores.get(obj.pk), snapshot(obj))
             if changes:
-                self._record(request, obj, ADMIN_CHANGED, changes)
+                self._record(request, obj, NaasAction.ADMIN_CHANGED, changes)
 
     # Deleting, one by one or with the "delete selected" action: the event is written first,
     # while the object still has its id, in the transaction that deletes it.
@@ -163,7 +165,10 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         with transaction.atomic(using=router.db_for_write(self.model)):
             self._record(
-                request, obj, ADMIN_DELETED, changes_between(snapshot(obj), None, self._hidden())
+                request,
+                obj,
+                NaasAction.ADMIN_DELETED,
+                changes_between(snapshot(obj), None, self._hidden()),
             )
             super().delete_model(request, obj)
 
@@ -173,7 +178,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 self._record(
                     request,
                     obj,
-                    ADMIN_DELETED,
+                    NaasAction.ADMIN_DELETED,
                     changes_between(snapshot(obj), None, self._hidden()),
                 )
             super().delete_queryset(request, queryset)
@@ -215,7 +220,9 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
             if user is not None and request.method == "POST":
                 user.refresh_from_db(fields=["password"])
                 if user.password != before:
-                    self._record(request, user, ADMIN_CHANGED, {"password": HIDDEN_VALUE})
+                    self._record(
+                        request, user, NaasAction.ADMIN_CHANGED, {"password": HIDDEN_VALUE}
+                    )
         return response
 
 

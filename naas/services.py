@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import dates
+from .audit import AuditAction, NaasAction, audit_action
 from .models import (
     AuditEvent,
     DocumentState,
@@ -27,7 +28,7 @@ def audit_event_record(
     *,
     actor,
     subject,
-    action: str,
+    action: AuditAction,
     from_state: str = "",
     to_state: str = "",
     reason: str = "",
@@ -38,7 +39,7 @@ def audit_event_record(
         actor=actor if actor is not None and actor.is_authenticated else None,
         content_type=ContentType.objects.get_for_model(subject),
         object_id=str(subject.pk),
-        action=action,
+        action=audit_action(action).value,
         from_state=from_state,
         to_state=to_state,
         reason=reason,
@@ -46,14 +47,14 @@ def audit_event_record(
     )
 
 
-def audit_events_record_many(*, actor, action: str, subjects, detail=None) -> None:
+def audit_events_record_many(*, actor, action: AuditAction, subjects, detail=None) -> None:
     """Append one audit event per subject in a single insert (bulk imports)."""
     events = [
         AuditEvent(
             actor=actor,
             content_type=ContentType.objects.get_for_model(subject),
             object_id=str(subject.pk),
-            action=action,
+            action=audit_action(action).value,
             detail=detail or {},
         )
         for subject in subjects
@@ -69,12 +70,7 @@ def social_worker_update_equality_data(*, worker: SocialWorker, actor: User, dat
         setattr(worker, field, data.get(field, ""))
     worker.save(update_fields=fields)
     # The answers themselves stay out of the audit trail: they are sensitive.
-    audit_event_record(actor=actor, subject=worker, action="equality_data.updated")
-
-
-STAFF_IMPORT_APPLIED = "staff_import.applied"
-STAFF_IMPORT_CREATED = "staff_import.created"
-STAFF_IMPORT_UPDATED = "staff_import.updated"
+    audit_event_record(actor=actor, subject=worker, action=NaasAction.EQUALITY_DATA_UPDATED)
 
 
 @dataclass
@@ -132,7 +128,7 @@ def staff_import_apply(
     audit_event_record(
         actor=actor,
         subject=local_authority,
-        action=STAFF_IMPORT_APPLIED,
+        action=NaasAction.STAFF_IMPORT_APPLIED,
         detail={
             "import_id": import_id,
             "file_sha256": file_sha256,
@@ -146,7 +142,7 @@ def staff_import_apply(
 def _staff_import_applied_event(local_authority: LocalAuthority, import_id: str):
     return (
         AuditEvent.objects.for_object(local_authority)
-        .filter(action=STAFF_IMPORT_APPLIED, detail__import_id=import_id)
+        .filter(action=NaasAction.STAFF_IMPORT_APPLIED, detail__import_id=import_id)
         .first()
     )
 
@@ -222,14 +218,14 @@ def _staff_import_write(
                 },
             )
         )
-    _staff_import_audit(actor=actor, action=STAFF_IMPORT_CREATED, events=created)
-    _staff_import_audit(actor=actor, action=STAFF_IMPORT_UPDATED, events=updated)
+    _staff_import_audit(actor=actor, action=NaasAction.STAFF_IMPORT_CREATED, events=created)
+    _staff_import_audit(actor=actor, action=NaasAction.STAFF_IMPORT_UPDATED, events=updated)
     return StaffImportResult(
         created=len(created), updated=len(updated), unchanged=len(check.unchanged_rows)
     )
 
 
-def _staff_import_audit(*, actor: User, action: str, events) -> None:
+def _staff_import_audit(*, actor: User, action: AuditAction, events) -> None:
     """One audit event per worker, each with its own detail, in a single insert."""
     content_type = ContentType.objects.get_for_model(SocialWorker)
     AuditEvent.objects.bulk_create(
@@ -237,7 +233,7 @@ def _staff_import_audit(*, actor: User, action: str, events) -> None:
             actor=actor,
             content_type=content_type,
             object_id=str(worker.pk),
-            action=action,
+            action=audit_action(action).value,
             detail=detail,
         )
         for worker, detail in events
@@ -408,7 +404,7 @@ def document_retry(*, document: GeneratedDocument, actor) -> DocumentRetry:
     audit_event_record(
         actor=actor,
         subject=locked,
-        action="document.retried",
+        action=NaasAction.DOCUMENT_RETRIED,
         from_state=from_state,
         to_state=DocumentState.PENDING,
     )

@@ -18,6 +18,7 @@ from naas.services import (
 )
 
 from . import selectors
+from .audit import ReportingAction
 from .csv_export import csv_bytes
 from .models import UNFINISHED_STATES, LAReport, ReportKind
 
@@ -69,7 +70,7 @@ def la_report_request(
     audit_event_record(
         actor=actor,
         subject=report,
-        action="la_report.requested",
+        action=ReportingAction.LA_REPORT_REQUESTED,
         to_state=DocumentState.PENDING,
         detail={"period_start": period_start.isoformat(), "period_end": period_end.isoformat()},
     )
@@ -114,7 +115,7 @@ def _la_report_request_monthly(*, la_id: int, start: date, end: date) -> int:
     audit_event_record(
         actor=None,
         subject=report,
-        action="la_report.requested",
+        action=ReportingAction.LA_REPORT_REQUESTED,
         to_state=DocumentState.PENDING,
         detail={"period_start": start.isoformat(), "period_end": end.isoformat(), "monthly": True},
     )

@@ -11,6 +11,7 @@ from naas.models import KSSArea
 from naas.services import audit_event_record
 
 from .. import policies
+from ..audit import AssessmentAction
 from ..models import (
     Attempt,
     AttemptArea,
@@ -57,7 +58,7 @@ def attempt_book_fast_track(
     audit_event_record(
         actor=actor,
         subject=retake,
-        action="attempt.fast_track_booked",
+        action=AssessmentAction.ATTEMPT_FAST_TRACK_BOOKED,
         to_state=AttemptState.BOOKED,
         detail={
             "parent": locked_parent.pk,
@@ -80,14 +81,16 @@ def review_request(*, attempt: Attempt, grounds: str, actor, today: date | None 
     if problems:
         raise AssessmentError(*problems)
     outcome = current_outcome(locked)
-    transition(locked, "request_review", actor=actor, action="attempt.review_requested")
+    transition(
+        locked, "request_review", actor=actor, action=AssessmentAction.ATTEMPT_REVIEW_REQUESTED
+    )
     review = ReviewRequest.objects.create(
         attempt=locked, outcome=outcome, grounds=grounds.strip(), requested_by=actor
     )
     audit_event_record(
         actor=actor,
         subject=review,
-        action="review.requested",
+        action=AssessmentAction.REVIEW_REQUESTED,
         to_state=ReviewState.REQUESTED,
         detail={"outcome": outcome.reference},
     )
@@ -125,11 +128,13 @@ def review_decide(*, review: ReviewRequest, uphold: bool, reason: str, actor) ->
     audit_event_record(
         actor=actor,
         subject=locked,
-        action=f"review.{locked.state}",
+        action=AssessmentAction.REVIEW_UPHELD if uphold else AssessmentAction.REVIEW_OVERTURNED,
         from_state=ReviewState.REQUESTED,
         to_state=locked.state,
         reason=reason,
     )
     if uphold:
-        transition(attempt, "uphold_review", actor=actor, action="attempt.review_upheld")
+        transition(
+            attempt, "uphold_review", actor=actor, action=AssessmentAction.ATTEMPT_REVIEW_UPHELD
+        )
     return locked

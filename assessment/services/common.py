@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from naas.audit import AuditAction, audit_action
 from naas.models import AuditEvent
 from naas.services import audit_event_record
 
@@ -113,7 +114,7 @@ def bulk_audit(
                 actor=actor,
                 content_type=content_type,
                 object_id=str(pk),
-                action=action,
+                action=audit_action(action).value,
                 from_state=from_state,
                 to_state=to_state,
                 reason=reason,
@@ -139,7 +140,7 @@ def save_attempt(attempt: Attempt, fields: list[str] = ()) -> None:
 
 
 def transition(
-    attempt: Attempt, method: str, *, actor, action: str, reason: str = "", fields=()
+    attempt: Attempt, method: str, *, actor, action: AuditAction, reason: str = "", fields=()
 ) -> None:
     """Run an attempt transition, save it and write its audit event."""
     before = attempt.state

@@ -5,6 +5,7 @@ from django.db import transaction
 from naas.models import KSSArea, KSSFramework
 from naas.services import audit_event_record
 
+from ..audit import AssessmentAction
 from ..blueprint import blueprint_problems
 from ..models import (
     FORMAT_SHAPE,
@@ -25,7 +26,7 @@ def scenario_create(*, actor, code: str, title: str, text: str, level: str) -> S
     if Scenario.objects.filter(code=code).exists():
         raise AssessmentError(f"There is already a scenario with code {code}")
     scenario = Scenario.objects.create(code=code, title=title, text=text, level=level)
-    audit_event_record(actor=actor, subject=scenario, action="scenario.created")
+    audit_event_record(actor=actor, subject=scenario, action=AssessmentAction.SCENARIO_CREATED)
     return scenario
 
 
@@ -89,7 +90,9 @@ def item_create(
         correct_options="".join(sorted(correct)),
         created_by=actor,
     )
-    audit_event_record(actor=actor, subject=item, action="item.created", detail={"version": 1})
+    audit_event_record(
+        actor=actor, subject=item, action=AssessmentAction.ITEM_CREATED, detail={"version": 1}
+    )
     return item
 
 
@@ -130,7 +133,7 @@ def item_revise(
     audit_event_record(
         actor=actor,
         subject=revised,
-        action="item.revised",
+        action=AssessmentAction.ITEM_REVISED,
         detail={"from_version": item.version, "version": revised.version},
     )
     return revised
@@ -148,7 +151,9 @@ def item_set_active(*, actor, item: Item, active: bool) -> Item:
     locked.is_active = active
     locked.save(update_fields=["is_active"])
     audit_event_record(
-        actor=actor, subject=locked, action="item.activated" if active else "item.deactivated"
+        actor=actor,
+        subject=locked,
+        action=AssessmentAction.ITEM_ACTIVATED if active else AssessmentAction.ITEM_DEACTIVATED,
     )
     return locked
 
@@ -207,7 +212,7 @@ def test_form_create(
     audit_event_record(
         actor=actor,
         subject=form,
-        action="test_form.created",
+        action=AssessmentAction.TEST_FORM_CREATED,
         detail={"items": [i.pk for i in [*general, *applied]]},
     )
     return form
@@ -223,6 +228,8 @@ def test_form_set_active(*, actor, form: TestForm, active: bool) -> TestForm:
         audit_event_record(
             actor=actor,
             subject=locked,
-            action="test_form.activated" if active else "test_form.deactivated",
+            action=AssessmentAction.TEST_FORM_ACTIVATED
+            if active
+            else AssessmentAction.TEST_FORM_DEACTIVATED,
         )
     return locked

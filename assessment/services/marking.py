@@ -10,6 +10,7 @@ from django.utils import timezone
 from naas.services import audit_event_record
 
 from .. import policies
+from ..audit import AssessmentAction
 from ..models import (
     MARK_MAX,
     MARK_MIN,
@@ -71,7 +72,7 @@ def allocation_create(*, attempt: Attempt, assessor, role: str, actor) -> Alloca
     audit_event_record(
         actor=actor,
         subject=allocation,
-        action="allocation.created",
+        action=AssessmentAction.ALLOCATION_CREATED,
         detail={"attempt": locked.pk, "role": role, "assessor": assessor.pk},
     )
     return allocation
@@ -93,7 +94,7 @@ def _store_marks(allocation: Allocation, marks: dict[int, MarkEntry], actor) -> 
             audit_event_record(
                 actor=actor,
                 subject=mark,
-                action="mark.recorded",
+                action=AssessmentAction.MARK_RECORDED,
                 detail={"attempt": allocation.attempt_id, "role": allocation.role, **values},
             )
             continue
@@ -107,7 +108,7 @@ def _store_marks(allocation: Allocation, marks: dict[int, MarkEntry], actor) -> 
         audit_event_record(
             actor=actor,
             subject=mark,
-            action="mark.changed",
+            action=AssessmentAction.MARK_CHANGED,
             detail={"attempt": allocation.attempt_id, "from": before, "to": values},
         )
 
@@ -125,7 +126,7 @@ def _audit_final_mark_changes(attempt, earlier, marks, allocation, actor) -> Non
             audit_event_record(
                 actor=actor,
                 subject=attempt,
-                action="final_mark.changed",
+                action=AssessmentAction.FINAL_MARK_CHANGED,
                 reason=allocation.reason or "",
                 detail={"area": area_id, "role": allocation.role, "from": old, "to": new},
             )
@@ -166,7 +167,7 @@ def marks_submit(
     audit_event_record(
         actor=actor,
         subject=allocation,
-        action="allocation.marks_submitted",
+        action=AssessmentAction.ALLOCATION_MARKS_SUBMITTED,
         reason=reason,
         detail={"attempt": attempt.pk, "role": allocation.role},
     )
@@ -174,13 +175,17 @@ def marks_submit(
     if allocation.role == MarkerRole.FIRST:
         attempt.second_marking = second_marking_reason(attempt, submitted)
         transition(
-            attempt, "score", actor=actor, action="attempt.scored", fields=["second_marking"]
+            attempt,
+            "score",
+            actor=actor,
+            action=AssessmentAction.ATTEMPT_SCORED,
+            fields=["second_marking"],
         )
         if attempt.second_marking:
             audit_event_record(
                 actor=actor,
                 subject=attempt,
-                action="attempt.second_marking_needed",
+                action=AssessmentAction.ATTEMPT_SECOND_MARKING_NEEDED,
                 detail={"why": attempt.second_marking},
             )
         else:
@@ -188,7 +193,9 @@ def marks_submit(
     elif allocation.role == MarkerRole.SECOND:
         first = Allocation.objects.get(attempt=attempt, role=MarkerRole.FIRST, active=True)
         if marks_need_moderation(marks_by_area(first), submitted):
-            audit_event_record(actor=actor, subject=attempt, action="attempt.moderation_needed")
+            audit_event_record(
+                actor=actor, subject=attempt, action=AssessmentAction.ATTEMPT_MODERATION_NEEDED
+            )
         else:
             _finalise_marks(attempt, actor)
     elif allocation.role == MarkerRole.MODERATOR:
@@ -199,7 +206,9 @@ def marks_submit(
 
 
 def _finalise_marks(attempt: Attempt, actor, reason: str = "") -> None:
-    transition(attempt, "moderate", actor=actor, action="attempt.moderated", reason=reason)
+    transition(
+        attempt, "moderate", actor=actor, action=AssessmentAction.ATTEMPT_MODERATED, reason=reason
+    )
     outcome_compute(attempt=attempt, actor=actor)
 
 

@@ -12,6 +12,7 @@ from naas.models import KSSFramework
 from naas.services import audit_event_record
 
 from .. import policies, signals
+from ..audit import AssessmentAction
 from ..models import (
     AreaOutcome,
     Attempt,
@@ -80,7 +81,7 @@ def rule_set_create(
     audit_event_record(
         actor=actor,
         subject=rule_set,
-        action="rule_set.created",
+        action=AssessmentAction.RULE_SET_CREATED,
         detail={"framework": framework.pk, "version": rule_set.version, **rule_set.parameters},
     )
     return rule_set
@@ -140,7 +141,7 @@ def outcome_compute(*, attempt: Attempt, actor) -> Outcome:
         audit_event_record(
             actor=actor,
             subject=previous,
-            action="outcome.superseded",
+            action=AssessmentAction.OUTCOME_SUPERSEDED,
             detail={"by_version": version},
         )
     outcome = Outcome.objects.create(
@@ -156,7 +157,7 @@ def outcome_compute(*, attempt: Attempt, actor) -> Outcome:
     audit_event_record(
         actor=actor,
         subject=outcome,
-        action="outcome.computed",
+        action=AssessmentAction.OUTCOME_COMPUTED,
         detail={
             "attempt": attempt.pk,
             "version": version,
@@ -194,7 +195,7 @@ def outcome_confirm(*, outcome: Outcome, actor) -> Outcome:
     locked.confirmed_by = actor
     locked.confirmed_at = timezone.now()
     locked.save(update_fields=["confirmed_by", "confirmed_at"])
-    audit_event_record(actor=actor, subject=locked, action="outcome.confirmed")
+    audit_event_record(actor=actor, subject=locked, action=AssessmentAction.OUTCOME_CONFIRMED)
     return locked
 
 
@@ -232,14 +233,19 @@ def outcomes_publish(*, outcome_ids: list[int], actor) -> list[Outcome]:
         superseded = list(
             attempt.outcomes.filter(published_at__isnull=False, superseded_at__isnull=False)
         )
-        transition(attempt, "publish_outcome", actor=actor, action="attempt.outcome_published")
+        transition(
+            attempt,
+            "publish_outcome",
+            actor=actor,
+            action=AssessmentAction.ATTEMPT_OUTCOME_PUBLISHED,
+        )
         outcome.attempt = attempt
         outcome.published_at = now
         outcome.save(update_fields=["published_at"])
         audit_event_record(
             actor=actor,
             subject=outcome,
-            action="outcome.published",
+            action=AssessmentAction.OUTCOME_PUBLISHED,
             detail={
                 "result": outcome.result,
                 "replaces": [o.reference for o in superseded],

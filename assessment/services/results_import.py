@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from naas.services import audit_event_record
 
+from ..audit import AssessmentAction
 from ..models import (
     Attempt,
     AttemptState,
@@ -80,7 +81,7 @@ def test_results_import(
     audit_event_record(
         actor=actor,
         subject=results_import,
-        action="results_import.completed",
+        action=AssessmentAction.RESULTS_IMPORT_COMPLETED,
         detail={
             "sitting": locked.pk,
             "rows": len(records),
@@ -121,7 +122,7 @@ def _mark_sat(check: ResultsCheck, actor, now) -> int:
         actor,
         Attempt,
         booked_ids,
-        action="attempt.sat",
+        action=AssessmentAction.ATTEMPT_SAT,
         from_state=AttemptState.BOOKED,
         to_state=AttemptState.SAT,
         reason="Test results received from the test platform",
@@ -183,7 +184,7 @@ def _store_results(check: ResultsCheck, results_import: ResultsImport, actor, no
         actor,
         Attempt,
         [c.attempt_id for c in check.new],
-        action="attempt.test_results_recorded",
+        action=AssessmentAction.ATTEMPT_TEST_RESULTS_RECORDED,
         detail_for={
             c.attempt_id: {"results_import": results_import.pk, "raw_score": str(r.raw_score)}
             for c, r in zip(check.new, results, strict=True)

@@ -14,6 +14,7 @@ from naas.models import KSSFramework
 from naas.services import audit_event_record
 
 from .. import policies
+from ..audit import AssessmentAction
 from ..models import (
     SEAT_TAKING_STATES,
     AdjustmentDecision,
@@ -41,7 +42,7 @@ def centre_create(*, actor, name: str, address: str, region: str) -> AssessmentC
     if AssessmentCentre.objects.filter(name__iexact=name).exists():
         raise AssessmentError(f"There is already a centre called {name}")
     centre = AssessmentCentre.objects.create(name=name, address=address, region=region)
-    audit_event_record(actor=actor, subject=centre, action="centre.created")
+    audit_event_record(actor=actor, subject=centre, action=AssessmentAction.CENTRE_CREATED)
     return centre
 
 
@@ -66,7 +67,7 @@ def sitting_create(
     audit_event_record(
         actor=actor,
         subject=sitting,
-        action="sitting.created",
+        action=AssessmentAction.SITTING_CREATED,
         detail={"date": on.isoformat(), "slot": slot, "capacity": capacity},
     )
     return sitting
@@ -131,7 +132,7 @@ def attempt_book(
     audit_event_record(
         actor=actor,
         subject=attempt,
-        action="attempt.booked",
+        action=AssessmentAction.ATTEMPT_BOOKED,
         to_state=AttemptState.BOOKED,
         detail={"sitting": locked_sitting.pk, "endorsement": used.pk},
     )
@@ -142,7 +143,7 @@ def attempt_book(
         audit_event_record(
             actor=actor,
             subject=request,
-            action="adjustment.requested",
+            action=AssessmentAction.ADJUSTMENT_REQUESTED,
             to_state=AdjustmentDecision.PENDING,
             detail={"attempt": attempt.pk, "kind": ask.kind},
         )
@@ -182,7 +183,7 @@ def attempt_rebook(*, attempt: Attempt, sitting: Sitting, actor) -> Attempt:
     audit_event_record(
         actor=actor,
         subject=locked,
-        action="attempt.rebooked",
+        action=AssessmentAction.ATTEMPT_REBOOKED,
         from_state=AttemptState.BOOKED,
         to_state=AttemptState.BOOKED,
         detail={"from_sitting": old_sitting_id, "to_sitting": new_sitting.pk},
@@ -217,7 +218,7 @@ def attempt_cancel(*, attempt: Attempt, actor, reason: str = "") -> Attempt:
     audit_event_record(
         actor=actor,
         subject=locked,
-        action="attempt.cancelled",
+        action=AssessmentAction.ATTEMPT_CANCELLED,
         from_state=AttemptState.BOOKED,
         to_state=AttemptState.CANCELLED,
         reason=reason,
@@ -241,12 +242,12 @@ def attempt_record_attendance(*, attempt: Attempt, attended: bool, actor) -> Att
         locked.sit()
         locked.sat_at = timezone.now()
         save_transition(locked, ["sat_at"])
-        action, target = "attempt.sat", AttemptState.SAT
+        action, target = AssessmentAction.ATTEMPT_SAT, AttemptState.SAT
     else:
         locked.record_no_show()
         locked.no_show_at = timezone.now()
         save_transition(locked, ["no_show_at"])
-        action, target = "attempt.no_show", AttemptState.NO_SHOW
+        action, target = AssessmentAction.ATTEMPT_NO_SHOW, AttemptState.NO_SHOW
     audit_event_record(
         actor=actor, subject=locked, action=action, from_state=AttemptState.BOOKED, to_state=target
     )
@@ -304,7 +305,9 @@ def adjustment_decide(
     audit_event_record(
         actor=actor,
         subject=locked,
-        action=f"adjustment.{locked.decision}",
+        action=AssessmentAction.ADJUSTMENT_APPROVED
+        if approve
+        else AssessmentAction.ADJUSTMENT_DECLINED,
         from_state=AdjustmentDecision.PENDING,
         to_state=locked.decision,
         reason=reason,
