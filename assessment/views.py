@@ -2,7 +2,7 @@
 forms, results upload and the assessor's view of test results. Each view checks access,
 validates input, calls one service or selector and renders."""
 
-import csv
+import itertools
 from contextlib import contextmanager
 from functools import partial
 
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from endorsement.models import Endorsement
 from endorsement.selectors import endorsements_bookable
 from naas.access import role_required, social_worker_required
+from naas.csv_export import csv_response
 from naas.dates import govuk_date
 from naas.models import KSSFramework, Level, Role, SocialWorker
 from naas.submissions import once_per_submission
@@ -581,46 +582,36 @@ def adjustment_decisions(request):
 
 
 def _decisions_csv(decisions) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="adjustment-decisions.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        "registration_number",
+        "local_authority",
+        "sitting_date",
+        "centre",
+        "adjustment",
+        "decision",
+        "reason",
+        "requested_at",
+        "decided_at",
+        "hours_to_decision",
+        "decided_by",
+    ]
+    rows = (
         [
-            "registration_number",
-            "local_authority",
-            "sitting_date",
-            "centre",
-            "adjustment",
-            "decision",
-            "reason",
-            "requested_at",
-            "decided_at",
-            "hours_to_decision",
-            "decided_by",
+            request.attempt.worker.registration_number,
+            request.attempt.worker.local_authority.name,
+            request.attempt.sitting.date.isoformat(),
+            request.attempt.sitting.centre.name,
+            request.get_kind_display(),
+            request.get_decision_display(),
+            request.decision_reason,
+            timezone.localtime(request.requested_at).isoformat(timespec="minutes"),
+            timezone.localtime(request.decided_at).isoformat(timespec="minutes"),
+            round(request.time_to_decision.total_seconds() / 3600, 1),
+            request.decided_by.full_name if request.decided_by else "",
         ]
+        for request in decisions.iterator(chunk_size=2000)
     )
-    for request in decisions.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                request.attempt.worker.registration_number,
-                request.attempt.worker.local_authority.name,
-                request.attempt.sitting.date.isoformat(),
-                request.attempt.sitting.centre.name,
-                request.get_kind_display(),
-                request.get_decision_display(),
-                _csv_safe(request.decision_reason),
-                timezone.localtime(request.requested_at).isoformat(timespec="minutes"),
-                timezone.localtime(request.decided_at).isoformat(timespec="minutes"),
-                round(request.time_to_decision.total_seconds() / 3600, 1),
-                request.decided_by.full_name if request.decided_by else "",
-            ]
-        )
-    return response
-
-
-def _csv_safe(text: str) -> str:
-    """Stop a spreadsheet treating free text as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_response("adjustment-decisions.csv", itertools.chain([header], rows))
 
 
 # --- Administrators: item bank and test forms -------------------------------------------------

@@ -5,9 +5,9 @@ its CSV download, so the two never disagree. Tables about groups of people are s
 from dataclasses import dataclass, field
 
 from assessment.models import OutcomeResult
+from naas.csv_export import csv_bytes
 from naas.dates import govuk_month
 
-from .csv_export import csv_bytes
 from .selectors import GROUPINGS, RESULTS, STAGES, Dashboard
 from .suppression import Cell, rate, suppress
 

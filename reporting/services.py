@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from naas import pdf
+from naas.csv_export import csv_bytes
 from naas.models import DocumentState, LocalAuthority
 from naas.services import (
     DocumentRetry,
@@ -19,7 +20,6 @@ from naas.services import (
 
 from . import selectors
 from .audit import ReportingAction
-from .csv_export import csv_bytes
 from .models import UNFINISHED_STATES, LAReport, ReportKind
 
 

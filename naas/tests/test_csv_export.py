@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from reporting.csv_export import csv_bytes, safe_cell
+from naas.csv_export import csv_bytes, safe_cell
 
 
 @pytest.mark.parametrize(
