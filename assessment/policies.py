@@ -241,3 +241,13 @@ def can_act_for_own_outcome(user, attempt) -> bool:
 
 def can_manage_assessment_days(user) -> bool:
     return has_role(user, Role.ADMINISTRATOR)
+
+
+def can_cancel_booking(user, attempt) -> bool:
+    """Whoever may change the booking, before the day; an administrator also on the day."""
+    return attempt.can_be_cancelled_by(user)
+
+
+def can_decide_review(user, review) -> bool:
+    """The review is waiting for a decision and the user is the attempt's reviewer."""
+    return review.can_be_decided_by(user)

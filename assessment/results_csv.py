@@ -4,14 +4,13 @@ The file has one row per candidate per question: registration_number, test_form,
 options_chosen. The check works on whole-file lookups (a handful of queries whatever the size)
 so a national results day imports in seconds."""
 
-import csv
 import hashlib
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from naas.csv_upload import CsvLayout, CsvUploadError, read_csv_upload
 from naas.models import Level, SocialWorker, registration_number_validator
 
 from .models import (
@@ -32,8 +31,9 @@ LOOKUP_CHUNK = 5_000
 RECORDABLE_STATES = (AttemptState.BOOKED, AttemptState.SAT)
 
 
-class ResultsFileError(Exception):
-    """The file as a whole cannot be read (not a CSV, wrong columns, empty, too large)."""
+# The file as a whole cannot be read (not a CSV, wrong columns, empty, too large): the upload
+# form catches it by this name.
+ResultsFileError = CsvUploadError
 
 
 @dataclass
@@ -46,40 +46,22 @@ class ResultsRecord:
 
 
 def read_results_csv(raw: bytes) -> list[ResultsRecord]:
-    if b"\x00" in raw:
-        raise ResultsFileError("The selected file must be a CSV")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ResultsFileError("The selected file must be a CSV saved as UTF-8") from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip().lower() for name in next(reader, [])]
-        missing = [column for column in COLUMNS if column not in header]
-        if missing:
-            raise ResultsFileError(
-                "The selected file is missing the column"
-                + ("s " if len(missing) > 1 else " ")
-                + ", ".join(missing)
-            )
-        positions = [header.index(column) for column in COLUMNS]
-        width = max(positions) + 1
-        records = []
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(records) >= MAX_ROWS:
-                raise ResultsFileError(
-                    f"The selected file must have no more than {MAX_ROWS:,} rows"
-                )
-            row = row + [""] * (width - len(row))
-            number, form, item, options = (row[p].strip() for p in positions)
-            records.append(ResultsRecord(line, number.upper(), form.upper(), item.upper(), options))
-    except csv.Error as exc:
-        raise ResultsFileError(f"The selected file could not be read as a CSV: {exc}") from exc
-    if not records:
-        raise ResultsFileError("The selected file has no rows of results")
-    return records
+    """The file's rows, or ResultsFileError saying why the file cannot be used."""
+    layout = CsvLayout(
+        required=COLUMNS,
+        no_rows_message="The selected file has no rows of results",
+        max_rows=MAX_ROWS,
+    )
+    return [
+        ResultsRecord(
+            row.number,
+            row.values["registration_number"].upper(),
+            row.values["test_form"].upper(),
+            row.values["item"].upper(),
+            row.values["options_chosen"],
+        )
+        for row in read_csv_upload(raw, layout)
+    ]
 
 
 @dataclass

@@ -4,10 +4,18 @@ evidence a supervisor gathers for it (reflective supervision, service-user feedb
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from django_fsm import (
+    ConcurrentTransitionMixin,
+    FSMField,
+    FSMModelMixin,
+    can_proceed,
+    has_transition_perm,
+    transition,
+)
 
 from naas.dates import govuk_date
 from naas.models import KSSArea, Level, SocialWorker
+from naas.policies import can_lead_la, can_supervise
 
 SUPERVISION_REFLECTION_MAX = 1500
 FEEDBACK_SUMMARY_MAX = 1000
@@ -27,9 +35,37 @@ class EndorsementState(models.TextChoices):
 OPEN_STATES = (EndorsementState.DRAFT, EndorsementState.SIGNED_OFF, EndorsementState.ENDORSED)
 
 
+# The GOV.UK tag colour for each state (a draft is grey).
+TAG_COLOURS = {
+    EndorsementState.DRAFT: "govuk-tag--grey",
+    EndorsementState.SIGNED_OFF: "govuk-tag--blue",
+    EndorsementState.ENDORSED: "govuk-tag--green",
+    EndorsementState.DECLINED: "govuk-tag--red",
+    EndorsementState.WITHDRAWN: "govuk-tag--orange",
+    EndorsementState.LAPSED: "govuk-tag--yellow",
+}
+
+
 def is_unused(endorsement) -> bool:
     """No assessment has been booked against it."""
     return endorsement.used_at is None
+
+
+def is_the_supervisor(endorsement, user) -> bool:
+    return can_supervise(user, endorsement.worker)
+
+
+def leads_the_la(endorsement, user) -> bool:
+    return can_lead_la(user, endorsement.worker.local_authority_id)
+
+
+def may_decline(endorsement, user) -> bool:
+    """A draft is declined by the worker's supervisor; a sign-off by the LA lead."""
+    if endorsement.state == EndorsementState.DRAFT:
+        return is_the_supervisor(endorsement, user)
+    if endorsement.state == EndorsementState.SIGNED_OFF:
+        return leads_the_la(endorsement, user)
+    return False
 
 
 class Endorsement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
@@ -93,15 +129,52 @@ class Endorsement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def has_consent(self) -> bool:
         return self.consent_recorded_at is not None
 
-    @transition(field=state, source=EndorsementState.DRAFT, target=EndorsementState.SIGNED_OFF)
+    @property
+    def tag_colour(self) -> str:
+        return TAG_COLOURS.get(self.state, "govuk-tag--grey")
+
+    @property
+    def is_with_supervisor(self) -> bool:
+        """A draft: the supervisor gathers evidence and can sign it off (or decline it)."""
+        return can_proceed(self.sign_off)
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Signed off, waiting for the LA lead to confirm (or return or decline) it."""
+        return can_proceed(self.confirm)
+
+    @property
+    def awaits_booking(self) -> bool:
+        """Endorsed and not yet used: an assessment can be booked against it."""
+        return self.state == EndorsementState.ENDORSED and is_unused(self)
+
+    def can_be_declined_by(self, user) -> bool:
+        return can_proceed(self.decline) and has_transition_perm(self.decline, user)
+
+    @transition(
+        field=state,
+        source=EndorsementState.DRAFT,
+        target=EndorsementState.SIGNED_OFF,
+        permission=is_the_supervisor,
+    )
     def sign_off(self):
         """The supervisor signs the worker off as ready."""
 
-    @transition(field=state, source=EndorsementState.SIGNED_OFF, target=EndorsementState.DRAFT)
+    @transition(
+        field=state,
+        source=EndorsementState.SIGNED_OFF,
+        target=EndorsementState.DRAFT,
+        permission=leads_the_la,
+    )
     def return_to_draft(self):
         """The LA lead sends a sign-off back to the supervisor."""
 
-    @transition(field=state, source=EndorsementState.SIGNED_OFF, target=EndorsementState.ENDORSED)
+    @transition(
+        field=state,
+        source=EndorsementState.SIGNED_OFF,
+        target=EndorsementState.ENDORSED,
+        permission=leads_the_la,
+    )
     def confirm(self):
         """The LA lead confirms the sign-off for the employer."""
 
@@ -109,6 +182,7 @@ class Endorsement(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=[EndorsementState.DRAFT, EndorsementState.SIGNED_OFF],
         target=EndorsementState.DECLINED,
+        permission=may_decline,
     )
     def decline(self):
         """The supervisor or LA lead decides the worker is not ready."""

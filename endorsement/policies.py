@@ -17,3 +17,8 @@ def can_confirm(user, endorsement: Endorsement) -> bool:
 
 def is_own_endorsement(user, endorsement: Endorsement) -> bool:
     return user.is_authenticated and endorsement.worker.user_id == user.pk
+
+
+def can_decline(user, endorsement: Endorsement) -> bool:
+    """A draft by its supervisor, a sign-off by the LA lead (the decline transition's rule)."""
+    return endorsement.can_be_declined_by(user)

@@ -7,7 +7,7 @@ app_name = "endorsement"
 
 def _form_check_done(route: str, name: str) -> list:
     """A consequential action's three pages (form, check your answers, confirmation), named
-    `<name>`, `<name>_check` and `<name>_done` as views.PendingAnswers expects."""
+    `<name>`, `<name>_check` and `<name>_done` as naas.flows.Flow expects."""
     return [
         path(route, getattr(views, name), name=name),
         path(f"{route}check/", getattr(views, f"{name}_check"), name=f"{name}_check"),

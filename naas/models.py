@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
 
 MIN_TENURE_FLOOR_MONTHS = 6
 MIN_TENURE_CEILING_MONTHS = 12
@@ -397,18 +398,27 @@ class DocumentState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class GeneratedDocument(models.Model):
+UNFINISHED_DOCUMENT_STATES = [DocumentState.PENDING, DocumentState.RUNNING]
+NOT_READY = [*UNFINISHED_DOCUMENT_STATES, DocumentState.FAILED]
+
+
+def is_failed_or_stale(document) -> bool:
+    """Failed, or left unfinished past the sweep's threshold: worth asking for again."""
+    return document.state == DocumentState.FAILED or document.is_stale
+
+
+class GeneratedDocument(FSMModelMixin, models.Model):
     """A file the service makes in the background: a letter, a certificate, a report.
 
     The row is the source of truth. Its build task is queued after the transaction that asked
     for it commits; a lost message is re-sent by the sweep; a task run twice still leaves one
     file. Subclasses name their Celery task in `build_task_name` and their file in
-    `document_filename()`."""
+    `document_filename()`; naas.services applies the transitions, each with its audit event."""
 
     build_task_name: str = ""
 
-    state = models.CharField(
-        max_length=20, choices=DocumentState.choices, default=DocumentState.PENDING
+    state = FSMField(
+        max_length=20, choices=DocumentState.choices, default=DocumentState.PENDING, protected=True
     )
     file = models.FileField(upload_to="documents/", blank=True)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent complete")
@@ -425,6 +435,24 @@ class GeneratedDocument(models.Model):
     def document_filename(self) -> str:
         raise NotImplementedError
 
+    @transition(field=state, source=NOT_READY, target=DocumentState.RUNNING)
+    def start(self):
+        """A build task starts making the file (again, if a worker died or it was resent)."""
+
+    @transition(field=state, source=NOT_READY, target=DocumentState.READY)
+    def finish(self):
+        """The file is saved, whatever another run did meanwhile (only a ready one wins)."""
+
+    @transition(field=state, source=UNFINISHED_DOCUMENT_STATES, target=DocumentState.FAILED)
+    def fail(self):
+        """The build task gave up."""
+
+    @transition(
+        field=state, source=NOT_READY, target=DocumentState.PENDING, conditions=[is_failed_or_stale]
+    )
+    def retry(self):
+        """Staff ask again for a failed document, or one stuck unfinished."""
+
     @property
     def is_ready(self) -> bool:
         return self.state == DocumentState.READY
@@ -435,7 +463,7 @@ class GeneratedDocument(models.Model):
         broker was down, or the worker running it died (a message a killed worker had reserved
         would otherwise come back only after Redis's visibility_timeout)."""
         return (
-            Q(state__in=[DocumentState.PENDING, DocumentState.RUNNING], requested_at__lt=cutoff)
+            Q(state__in=UNFINISHED_DOCUMENT_STATES, requested_at__lt=cutoff)
             & (Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True))
             & (Q(started_at__lt=cutoff) | Q(started_at__isnull=True))
         )
@@ -443,7 +471,7 @@ class GeneratedDocument(models.Model):
     @property
     def is_stale(self) -> bool:
         """Unfinished for longer than NAAS_DOCUMENT_SWEEP_AFTER_SECONDS (see stale_filter)."""
-        if self.state not in (DocumentState.PENDING, DocumentState.RUNNING):
+        if self.state not in UNFINISHED_DOCUMENT_STATES:
             return False
         cutoff = timezone.now() - timedelta(seconds=settings.NAAS_DOCUMENT_SWEEP_AFTER_SECONDS)
         return (

@@ -13,6 +13,14 @@ from django.utils import timezone
 
 from . import dates
 from .audit import AuditAction, NaasAction, audit_action
+
+# The audit writers live below this module (so naas.transitions can use them too); apps import
+# them from here.
+from .audit_trail import (  # noqa: F401
+    audit_event_record,
+    audit_events_record_for_ids,
+    audit_events_record_many,
+)
 from .models import (
     AuditEvent,
     DocumentState,
@@ -20,46 +28,10 @@ from .models import (
     LocalAuthority,
     SocialWorker,
     User,
+    is_failed_or_stale,
 )
 from .staff_csv import StaffFileCheck, check_staff_rows
-
-
-def audit_event_record(
-    *,
-    actor,
-    subject,
-    action: AuditAction,
-    from_state: str = "",
-    to_state: str = "",
-    reason: str = "",
-    detail: dict | None = None,
-) -> AuditEvent:
-    """Append an audit event. Call it inside the transaction that made the change."""
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        content_type=ContentType.objects.get_for_model(subject),
-        object_id=str(subject.pk),
-        action=audit_action(action).value,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        detail=detail or {},
-    )
-
-
-def audit_events_record_many(*, actor, action: AuditAction, subjects, detail=None) -> None:
-    """Append one audit event per subject in a single insert (bulk imports)."""
-    events = [
-        AuditEvent(
-            actor=actor,
-            content_type=ContentType.objects.get_for_model(subject),
-            object_id=str(subject.pk),
-            action=audit_action(action).value,
-            detail=detail or {},
-        )
-        for subject in subjects
-    ]
-    AuditEvent.objects.bulk_create(events)
+from .transitions import transition_apply
 
 
 @transaction.atomic
@@ -319,10 +291,14 @@ def document_build(
         document = model.objects.select_for_update().get(pk=document_id)
         if document.state == DocumentState.READY:
             return document
-        document.state = DocumentState.RUNNING
-        document.attempts += 1
-        document.started_at = timezone.now()
-        document.save(update_fields=["state", "attempts", "started_at"])
+        transition_apply(
+            document,
+            "start",
+            actor=None,
+            action=NaasAction.DOCUMENT_STARTED,
+            values={"attempts": document.attempts + 1, "started_at": timezone.now()},
+            detail={"attempt": document.attempts + 1},
+        )
     content = render(document)
     with transaction.atomic():
         document = model.objects.select_for_update().get(pk=document_id)
@@ -330,11 +306,18 @@ def document_build(
             return document
         earlier = document.file.name
         document.file.save(document.document_filename(), ContentFile(content), save=False)
-        document.state = DocumentState.READY
-        document.progress = 100
-        document.last_error = ""
-        document.completed_at = timezone.now()
-        document.save(update_fields=["file", "state", "progress", "last_error", "completed_at"])
+        transition_apply(
+            document,
+            "finish",
+            actor=None,
+            action=NaasAction.DOCUMENT_READY,
+            values={
+                "file": document.file,
+                "progress": 100,
+                "last_error": "",
+                "completed_at": timezone.now(),
+            },
+        )
         if earlier and earlier != document.file.name:
             document.file.storage.delete(earlier)
     return document
@@ -358,10 +341,23 @@ def document_error_text(exc: BaseException) -> str:
     return text[:300]
 
 
+@transaction.atomic
 def document_mark_failed(*, model: type[GeneratedDocument], document_id: int, error: str) -> None:
-    """Record that the task gave up. The message is for staff: it must hold no personal data."""
-    model.objects.filter(pk=document_id).exclude(state=DocumentState.READY).update(
-        state=DocumentState.FAILED, last_error=error[:500]
+    """Record that the task gave up. The message is for staff: it must hold no personal data.
+    A ready document stays ready; marking a failed one again only updates its reason."""
+    document = model.objects.select_for_update().filter(pk=document_id).first()
+    if document is None or document.state == DocumentState.READY:
+        return
+    if document.state == DocumentState.FAILED:
+        model.objects.filter(pk=document_id).update(last_error=error[:500])
+        return
+    transition_apply(
+        document,
+        "fail",
+        actor=None,
+        action=NaasAction.DOCUMENT_FAILED,
+        reason=error[:500],
+        values={"last_error": error[:500]},
     )
 
 
@@ -394,19 +390,14 @@ def document_retry(*, document: GeneratedDocument, actor) -> DocumentRetry:
     sweep's threshold, is queued again; a ready one, or one being made, is left as it is, so a
     second click changes nothing."""
     locked = type(document).objects.select_for_update().get(pk=document.pk)
-    if not (locked.state == DocumentState.FAILED or locked.is_stale):
+    if not is_failed_or_stale(locked):
         return DocumentRetry(document=locked, queued=False)
-    from_state = locked.state
-    locked.state = DocumentState.PENDING
-    locked.last_error = ""
-    locked.progress = 0
-    locked.save(update_fields=["state", "last_error", "progress"])
-    audit_event_record(
+    transition_apply(
+        locked,
+        "retry",
         actor=actor,
-        subject=locked,
         action=NaasAction.DOCUMENT_RETRIED,
-        from_state=from_state,
-        to_state=DocumentState.PENDING,
+        values={"last_error": "", "progress": 0},
     )
     document_queue(document=locked)
     locked.refresh_from_db()

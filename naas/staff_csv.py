@@ -15,9 +15,7 @@ changed field by field, unchanged) that is shown before anything is applied; its
 confirm step see whether the database has moved on since the plan was shown.
 """
 
-import csv
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from django.core.validators import validate_email
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 
+from .csv_upload import CsvLayout, CsvUploadError, read_csv_upload
 from .dates import EARLIEST_EMPLOYMENT_START, govuk_date
 from .models import (
     EmploymentType,
@@ -50,6 +49,8 @@ REQUIRED_COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("level",)
 MAX_ROWS = 20_000
+# The key of a record's row number in the file (not a column: only known columns are kept).
+ROW_NUMBER = "_row"
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 
@@ -79,8 +80,9 @@ COLUMN_LABELS = {
 }
 
 
-class StaffFileError(Exception):
-    """The file as a whole cannot be read (not a CSV, wrong columns, too large)."""
+# The file as a whole cannot be read (not a CSV, wrong columns, too large): naas.forms catches
+# it by this name.
+StaffFileError = CsvUploadError
 
 
 @dataclass(frozen=True)
@@ -198,49 +200,20 @@ class StaffFileCheck:
         return hashlib.sha256(plan.encode()).hexdigest()
 
 
-def read_staff_csv(raw: bytes) -> list[dict[str, str]]:
-    """Decode and split the file into dicts keyed by column, or raise StaffFileError."""
-    if b"\x00" in raw:
-        raise StaffFileError("The selected file must be a CSV")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise StaffFileError("The selected file must be a CSV saved as UTF-8") from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        fieldnames = reader.fieldnames or []
-    except csv.Error as exc:
-        raise StaffFileError(f"The selected file could not be read as a CSV: {exc}") from exc
-    header = [name.strip().lower() for name in fieldnames]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise StaffFileError(
-            "The selected file is missing the column"
-            + ("s " if len(missing) > 1 else " ")
-            + ", ".join(missing)
-        )
-    reader.fieldnames = header
-    try:
-        # Only the columns the service reads are kept (a spreadsheet may carry notes).
-        records = [
-            {
-                key: value.strip() if isinstance(value, str) else ""
-                for key, value in record.items()
-                if key in REQUIRED_COLUMNS or key in OPTIONAL_COLUMNS
-            }
-            for record in reader
-        ]
-    except csv.Error as exc:
-        raise StaffFileError(f"The selected file could not be read as a CSV: {exc}") from exc
-    if not records:
-        raise StaffFileError("The selected file has no rows of staff")
-    if len(records) > MAX_ROWS:
-        raise StaffFileError(f"The selected file must have no more than {MAX_ROWS:,} rows")
-    return records
+def read_staff_csv(raw: bytes) -> list[dict]:
+    """The file's rows as dicts keyed by column (each with its row number), or StaffFileError.
+    Only the columns the service reads are kept (a spreadsheet may carry notes)."""
+    layout = CsvLayout(
+        required=REQUIRED_COLUMNS,
+        optional=OPTIONAL_COLUMNS,
+        no_rows_message="The selected file has no rows of staff",
+        max_rows=MAX_ROWS,
+    )
+    return [{**row.values, ROW_NUMBER: row.number} for row in read_csv_upload(raw, layout)]
 
 
 def check_staff_rows(
-    records: list[dict[str, str]], local_authority: LocalAuthority, today: date
+    records: list[dict], local_authority: LocalAuthority, today: date
 ) -> StaffFileCheck:
     """Validate every row against the file itself and the database as it is now, collect every
     problem, and say what each good row would do."""
@@ -254,7 +227,8 @@ def check_staff_rows(
     seen_numbers: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     for offset, record in enumerate(records):
-        line = offset + 2  # the header is line 1
+        # A plan kept in a session from before rows carried their number counts them instead.
+        line = record.get(ROW_NUMBER, offset + 2)
         problems: list[tuple[str, str]] = []
         name = record.get("full_name", "")
         if not name:

@@ -5,10 +5,10 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from naas.models import KSSArea
 from naas.services import audit_event_record
+from naas.transitions import transition_apply
 
 from .. import policies
 from ..audit import AssessmentAction
@@ -27,7 +27,7 @@ from ..selectors.outcomes import (
     fast_track_problems,
     review_problems,
 )
-from .common import CHANGED_MESSAGE, AssessmentError, lock_attempt, transition
+from .common import AssessmentError, lock_attempt, refused
 from .scheduling import lock_sitting_with_a_place
 
 
@@ -81,8 +81,12 @@ def review_request(*, attempt: Attempt, grounds: str, actor, today: date | None 
     if problems:
         raise AssessmentError(*problems)
     outcome = current_outcome(locked)
-    transition(
-        locked, "request_review", actor=actor, action=AssessmentAction.ATTEMPT_REVIEW_REQUESTED
+    transition_apply(
+        locked,
+        "request_review",
+        actor=actor,
+        action=AssessmentAction.ATTEMPT_REVIEW_REQUESTED,
+        refuse=refused(),
     )
     review = ReviewRequest.objects.create(
         attempt=locked, outcome=outcome, grounds=grounds.strip(), requested_by=actor
@@ -114,27 +118,21 @@ def review_decide(*, review: ReviewRequest, uphold: bool, reason: str, actor) ->
     reason = reason.strip()
     if not reason:
         raise AssessmentError("Enter the reason for your decision")
-    try:
-        locked.uphold() if uphold else locked.overturn()
-    except TransitionNotAllowed as exc:
-        raise AssessmentError(CHANGED_MESSAGE) from exc
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.decision_reason = reason
-    try:
-        locked.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
-    except ConcurrentTransition as exc:
-        raise AssessmentError(CHANGED_MESSAGE) from exc
-    audit_event_record(
+    transition_apply(
+        locked,
+        "uphold" if uphold else "overturn",
         actor=actor,
-        subject=locked,
         action=AssessmentAction.REVIEW_UPHELD if uphold else AssessmentAction.REVIEW_OVERTURNED,
-        from_state=ReviewState.REQUESTED,
-        to_state=locked.state,
         reason=reason,
+        values={"decided_by": actor, "decided_at": timezone.now(), "decision_reason": reason},
+        refuse=refused(),
     )
     if uphold:
-        transition(
-            attempt, "uphold_review", actor=actor, action=AssessmentAction.ATTEMPT_REVIEW_UPHELD
+        transition_apply(
+            attempt,
+            "uphold_review",
+            actor=actor,
+            action=AssessmentAction.ATTEMPT_REVIEW_UPHELD,
+            refuse=refused(),
         )
     return locked

@@ -1,15 +1,11 @@
-"""Mechanics every assessment write shares: the refusal it raises, locking an attempt, saving a
-transition and its audit event, and inserting rows in batches."""
+"""Mechanics every assessment write shares: the refusal it raises, locking an attempt, how a
+refused transition is shown, and inserting rows in batches."""
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from naas.audit import AuditAction, audit_action
-from naas.models import AuditEvent
-from naas.services import audit_event_record
+from naas.transitions import Refuse, TransitionRefused
 
 from .. import policies
 from ..models import (
@@ -70,15 +66,6 @@ def not_booked(attempt: Attempt) -> AssessmentError:
     )
 
 
-def save_transition(attempt: Attempt, fields: list[str]) -> None:
-    try:
-        attempt.save(update_fields=["state", "updated_at", *fields])
-    except ConcurrentTransition as exc:
-        raise AssessmentError(
-            "Someone else changed this booking at the same time; reload the page and try again"
-        ) from exc
-
-
 def insert_rows(model, attnames: list[str], rows, chunk: int = 50_000) -> None:
     """Insert plain rows (tuples in `attnames` order) as fast as the database allows. On
     PostgreSQL each chunk is one INSERT ... SELECT FROM unnest(arrays); elsewhere rows become
@@ -103,28 +90,6 @@ def insert_rows(model, attnames: list[str], rows, chunk: int = 50_000) -> None:
             cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
 
 
-def bulk_audit(
-    actor, model, ids, *, action, from_state="", to_state="", reason="", detail_for=None
-) -> None:
-    content_type = ContentType.objects.get_for_model(model)
-    bulk_insert(
-        AuditEvent,
-        (
-            AuditEvent(
-                actor=actor,
-                content_type=content_type,
-                object_id=str(pk),
-                action=audit_action(action).value,
-                from_state=from_state,
-                to_state=to_state,
-                reason=reason,
-                detail=(detail_for or {}).get(pk, {}),
-            )
-            for pk in ids
-        ),
-    )
-
-
 CHANGED_MESSAGE = "This has changed since you opened it. Reload the page and try again."
 
 
@@ -132,28 +97,16 @@ def setting(name: str, default):
     return getattr(settings, name, default)
 
 
-def save_attempt(attempt: Attempt, fields: list[str] = ()) -> None:
-    try:
-        attempt.save(update_fields=["state", "updated_at", *fields])
-    except ConcurrentTransition as exc:
-        raise AssessmentError(CHANGED_MESSAGE) from exc
+BOOKING_CHANGED_MESSAGE = (
+    "Someone else changed this booking at the same time; reload the page and try again"
+)
 
 
-def transition(
-    attempt: Attempt, method: str, *, actor, action: AuditAction, reason: str = "", fields=()
-) -> None:
-    """Run an attempt transition, save it and write its audit event."""
-    before = attempt.state
-    try:
-        getattr(attempt, method)()
-    except TransitionNotAllowed as exc:
-        raise AssessmentError(CHANGED_MESSAGE) from exc
-    save_attempt(attempt, list(fields))
-    audit_event_record(
-        actor=actor,
-        subject=attempt,
-        action=action,
-        from_state=before,
-        to_state=attempt.state,
-        reason=reason,
-    )
+def refused(message: str = CHANGED_MESSAGE) -> Refuse:
+    """How a refused transition (see naas.transitions) is shown: the page acted on is out of
+    date, so the user is asked to reload it."""
+
+    def shown(refusal: TransitionRefused) -> AssessmentError:
+        return AssessmentError(message)
+
+    return shown

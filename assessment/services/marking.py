@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from naas.services import audit_event_record
+from naas.transitions import transition_apply
 
 from .. import policies
 from ..audit import AssessmentAction
@@ -29,7 +30,7 @@ from ..selectors.marking import (
     marks_by_area,
     second_marking_reason,
 )
-from .common import AssessmentError, lock_attempt, require_administrator, transition
+from .common import AssessmentError, lock_attempt, refused, require_administrator
 from .outcomes import outcome_compute
 
 
@@ -173,13 +174,13 @@ def marks_submit(
     )
     submitted = marks_by_area(allocation)
     if allocation.role == MarkerRole.FIRST:
-        attempt.second_marking = second_marking_reason(attempt, submitted)
-        transition(
+        transition_apply(
             attempt,
             "score",
             actor=actor,
             action=AssessmentAction.ATTEMPT_SCORED,
-            fields=["second_marking"],
+            values={"second_marking": second_marking_reason(attempt, submitted)},
+            refuse=refused(),
         )
         if attempt.second_marking:
             audit_event_record(
@@ -206,8 +207,13 @@ def marks_submit(
 
 
 def _finalise_marks(attempt: Attempt, actor, reason: str = "") -> None:
-    transition(
-        attempt, "moderate", actor=actor, action=AssessmentAction.ATTEMPT_MODERATED, reason=reason
+    transition_apply(
+        attempt,
+        "moderate",
+        actor=actor,
+        action=AssessmentAction.ATTEMPT_MODERATED,
+        reason=reason,
+        refuse=refused(),
     )
     outcome_compute(attempt=attempt, actor=actor)
 

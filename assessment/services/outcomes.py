@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from naas.models import KSSFramework
 from naas.services import audit_event_record
+from naas.transitions import transition_apply
 
 from .. import policies, signals
 from ..audit import AssessmentAction
@@ -30,7 +31,7 @@ from ..outcome_rules import (
 )
 from ..selectors.marking import final_marks, knowledge_by_area
 from ..selectors.outcomes import current_outcome
-from .common import AssessmentError, lock_attempt, transition
+from .common import AssessmentError, lock_attempt, refused
 
 
 def rule_set_current(framework: KSSFramework) -> OutcomeRuleSet:
@@ -233,11 +234,12 @@ def outcomes_publish(*, outcome_ids: list[int], actor) -> list[Outcome]:
         superseded = list(
             attempt.outcomes.filter(published_at__isnull=False, superseded_at__isnull=False)
         )
-        transition(
+        transition_apply(
             attempt,
             "publish_outcome",
             actor=actor,
             action=AssessmentAction.ATTEMPT_OUTCOME_PUBLISHED,
+            refuse=refused(),
         )
         outcome.attempt = attempt
         outcome.published_at = now

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from naas.services import audit_event_record
+from naas.services import audit_event_record, audit_events_record_for_ids
+from naas.transitions import transitions_apply_bulk
 
 from ..audit import AssessmentAction
 from ..models import (
@@ -21,9 +22,7 @@ from ..models import (
 from ..results_csv import ResultsCheck, ResultsRecord, check_results
 from ..scoring import TestScorer, to_decimal
 from .common import (
-    BULK_BATCH,
     AssessmentError,
-    bulk_audit,
     bulk_insert,
     insert_rows,
     require_administrator,
@@ -105,29 +104,22 @@ def _mark_sat(check: ResultsCheck, actor, now) -> int:
     """Booked candidates who have results sat the test: move them to `sat` in bulk, each with
     its audit event. The state filter refuses the whole import if attendance changed meanwhile."""
     booked_ids = [c.attempt_id for c in check.new if c.attempt_state == AttemptState.BOOKED]
-    probe = Attempt(state=AttemptState.BOOKED)
-    probe.sit()  # the same transition the single-attempt service uses; raises if not allowed
-    updated = 0
-    for start in range(0, len(booked_ids), BULK_BATCH):
-        chunk = booked_ids[start : start + BULK_BATCH]
-        updated += Attempt.objects.filter(pk__in=chunk, state=AttemptState.BOOKED).update(
-            state=AttemptState.SAT, sat_at=now, updated_at=now
-        )
-    if updated != len(booked_ids):
+    moved = transitions_apply_bulk(
+        Attempt,
+        booked_ids,
+        source=AttemptState.BOOKED,
+        target=AttemptState.SAT,
+        actor=actor,
+        action=AssessmentAction.ATTEMPT_SAT,
+        reason="Test results received from the test platform",
+        values={"sat_at": now, "updated_at": now},
+    )
+    if len(moved) != len(booked_ids):
         raise AssessmentError(
             "Attendance for this sitting changed while the results were being imported; "
             "upload the file again"
         )
-    bulk_audit(
-        actor,
-        Attempt,
-        booked_ids,
-        action=AssessmentAction.ATTEMPT_SAT,
-        from_state=AttemptState.BOOKED,
-        to_state=AttemptState.SAT,
-        reason="Test results received from the test platform",
-    )
-    return updated
+    return len(moved)
 
 
 def _store_results(check: ResultsCheck, results_import: ResultsImport, actor, now) -> None:
@@ -180,10 +172,10 @@ def _store_results(check: ResultsCheck, results_import: ResultsImport, actor, no
             for area_id, total in test.areas.items()
         ),
     )
-    bulk_audit(
-        actor,
-        Attempt,
-        [c.attempt_id for c in check.new],
+    audit_events_record_for_ids(
+        actor=actor,
+        model=Attempt,
+        ids=[c.attempt_id for c in check.new],
         action=AssessmentAction.ATTEMPT_TEST_RESULTS_RECORDED,
         detail_for={
             c.attempt_id: {"results_import": results_import.pk, "raw_score": str(r.raw_score)}

@@ -12,6 +12,7 @@ from endorsement.services import EndorsementError, endorsement_record_use, endor
 from naas.dates import govuk_date
 from naas.models import KSSFramework
 from naas.services import audit_event_record
+from naas.transitions import transition_apply
 
 from .. import policies
 from ..audit import AssessmentAction
@@ -27,11 +28,12 @@ from ..models import (
     Sitting,
 )
 from .common import (
+    BOOKING_CHANGED_MESSAGE,
     AssessmentError,
     lock_attempt,
     not_booked,
+    refused,
     require_administrator,
-    save_transition,
 )
 
 
@@ -104,7 +106,7 @@ def attempt_book(
     adjustments they ask for."""
     if not policies.can_book_for(actor, endorsement.worker):
         raise PermissionDenied("You cannot book an assessment for this social worker")
-    problems = _adjustment_problems(adjustments)
+    problems = adjustment_problems(adjustments)
     if problems:
         raise AssessmentError(*problems)
     locked_sitting = lock_sitting_with_a_place(sitting)
@@ -150,7 +152,7 @@ def attempt_book(
     return attempt
 
 
-def _adjustment_problems(adjustments) -> list[str]:
+def adjustment_problems(adjustments) -> list[str]:
     problems = []
     kinds = [ask.kind for ask in adjustments]
     if len(set(kinds)) != len(kinds):
@@ -176,19 +178,15 @@ def attempt_rebook(*, attempt: Attempt, sitting: Sitting, actor) -> Attempt:
     if locked.sitting_id == sitting.pk:
         raise AssessmentError("The candidate is already booked on that sitting")
     new_sitting = lock_sitting_with_a_place(sitting)
-    old_sitting_id = locked.sitting_id
-    locked.rebook()
-    locked.sitting = new_sitting
-    save_transition(locked, ["sitting"])
-    audit_event_record(
+    return transition_apply(
+        locked,
+        "rebook",
         actor=actor,
-        subject=locked,
         action=AssessmentAction.ATTEMPT_REBOOKED,
-        from_state=AttemptState.BOOKED,
-        to_state=AttemptState.BOOKED,
-        detail={"from_sitting": old_sitting_id, "to_sitting": new_sitting.pk},
+        values={"sitting": new_sitting},
+        detail={"from_sitting": locked.sitting_id, "to_sitting": new_sitting.pk},
+        refuse=refused(BOOKING_CHANGED_MESSAGE),
     )
-    return locked
 
 
 @transaction.atomic
@@ -209,21 +207,19 @@ def attempt_cancel(*, attempt: Attempt, actor, reason: str = "") -> Attempt:
         )
     if locked.sitting.date < today:
         raise AssessmentError("The sitting has taken place: record attendance instead")
-    locked.cancel()
-    locked.cancelled_at = timezone.now()
-    locked.cancel_reason = reason
-    save_transition(locked, ["cancelled_at", "cancel_reason"])
+    # Freed first so the trail reads as before: the endorsement released, then the booking
+    # cancelled (a refusal below rolls the release back with everything else).
     if locked.endorsement_id:
         endorsement_release_use(endorsement=locked.endorsement, actor=actor)
-    audit_event_record(
+    return transition_apply(
+        locked,
+        "cancel",
         actor=actor,
-        subject=locked,
         action=AssessmentAction.ATTEMPT_CANCELLED,
-        from_state=AttemptState.BOOKED,
-        to_state=AttemptState.CANCELLED,
         reason=reason,
+        values={"cancelled_at": timezone.now(), "cancel_reason": reason},
+        refuse=refused(BOOKING_CHANGED_MESSAGE),
     )
-    return locked
 
 
 @transaction.atomic
@@ -239,19 +235,17 @@ def attempt_record_attendance(*, attempt: Attempt, attended: bool, actor) -> Att
     if locked.sitting.date > timezone.localdate():
         raise AssessmentError("Attendance can be recorded only on or after the day of the sitting")
     if attended:
-        locked.sit()
-        locked.sat_at = timezone.now()
-        save_transition(locked, ["sat_at"])
-        action, target = AssessmentAction.ATTEMPT_SAT, AttemptState.SAT
+        name, action, moment = "sit", AssessmentAction.ATTEMPT_SAT, "sat_at"
     else:
-        locked.record_no_show()
-        locked.no_show_at = timezone.now()
-        save_transition(locked, ["no_show_at"])
-        action, target = AssessmentAction.ATTEMPT_NO_SHOW, AttemptState.NO_SHOW
-    audit_event_record(
-        actor=actor, subject=locked, action=action, from_state=AttemptState.BOOKED, to_state=target
+        name, action, moment = "record_no_show", AssessmentAction.ATTEMPT_NO_SHOW, "no_show_at"
+    return transition_apply(
+        locked,
+        name,
+        actor=actor,
+        action=action,
+        values={moment: timezone.now()},
+        refuse=refused(BOOKING_CHANGED_MESSAGE),
     )
-    return locked
 
 
 @transaction.atomic
@@ -294,23 +288,15 @@ def adjustment_decide(
     reason = reason.strip()
     if not reason:
         raise AssessmentError("Enter the reason for the decision")
-    if approve:
-        locked.approve()
-    else:
-        locked.decline()
-    locked.decision_reason = reason
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
-    audit_event_record(
+    return transition_apply(
+        locked,
+        "approve" if approve else "decline",
         actor=actor,
-        subject=locked,
         action=AssessmentAction.ADJUSTMENT_APPROVED
         if approve
         else AssessmentAction.ADJUSTMENT_DECLINED,
-        from_state=AdjustmentDecision.PENDING,
-        to_state=locked.decision,
         reason=reason,
+        values={"decision_reason": reason, "decided_by": actor, "decided_at": timezone.now()},
         detail={"attempt": locked.attempt_id, "kind": locked.kind},
+        refuse=refused(),
     )
-    return locked

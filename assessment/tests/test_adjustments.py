@@ -1,9 +1,15 @@
+import csv
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from assessment import selectors, services
-from assessment.models import AdjustmentDecision, AdjustmentKind
+from assessment.forms import BookingForm
+from assessment.models import AdjustmentDecision, AdjustmentKind, Sitting
 from assessment.services import AdjustmentAsk, AssessmentError
+from assessment.services.scheduling import adjustment_problems
 from naas.models import AuditEvent
 
 from .factories import book, endorsed, set_sitting_date
@@ -99,3 +105,41 @@ def test_only_administrators_decide(requests_on, assessor):
             services.adjustment_decide(
                 adjustment=extra_time, approve=True, reason="Fine", actor=actor
             )
+
+
+def test_a_decision_reason_that_looks_like_a_formula_is_written_as_text(
+    client, requests_on, admin_user
+):
+    # given a decision whose reason a spreadsheet would run as a formula
+    _, (extra_time, _) = requests_on
+    services.adjustment_decide(
+        adjustment=extra_time, approve=True, reason="=HYPERLINK(1)", actor=admin_user
+    )
+    client.force_login(admin_user)
+    # when the decisions are downloaded
+    response = client.get(reverse("assessment:adjustment_decisions") + "?format=csv")
+    # then the reason starts with a single quote
+    [header, row] = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert row[header.index("reason")] == "'=HYPERLINK(1)"
+
+
+def test_the_booking_form_shows_the_services_other_adjustment_rule_on_its_field(sitting):
+    # when "other" is chosen with only spaces for its description
+    form = BookingForm(
+        {"sitting": sitting.pk, "adjustments": [AdjustmentKind.OTHER], "other_detail": "  "},
+        sittings=Sitting.objects.all(),
+    )
+    # then the booking service's message is on the description field
+    assert not form.is_valid()
+    assert form.errors["other_detail"] == ["Describe the other adjustment you need"]
+    assert adjustment_problems([AdjustmentAsk(AdjustmentKind.OTHER, "  ")]) == [
+        "Describe the other adjustment you need"
+    ]
+
+
+def test_the_booking_form_accepts_a_described_other_adjustment(sitting):
+    form = BookingForm(
+        {"sitting": sitting.pk, "adjustments": [AdjustmentKind.OTHER], "other_detail": "A desk"},
+        sittings=Sitting.objects.all(),
+    )
+    assert form.is_valid(), form.errors

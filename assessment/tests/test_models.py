@@ -1,6 +1,5 @@
 import pytest
 from django.db import IntegrityError, transaction
-from django_fsm import TransitionNotAllowed
 
 from assessment.models import (
     AdjustmentKind,
@@ -15,36 +14,7 @@ from naas.models import KSSArea
 
 from .factories import SittingFactory, book, endorsed
 
-S = AttemptState
-# Every transition of the attempt machine: name -> (sources, target).
-TRANSITIONS = {
-    "rebook": ({S.BOOKED}, S.BOOKED),
-    "cancel": ({S.BOOKED}, S.CANCELLED),
-    "sit": ({S.BOOKED}, S.SAT),
-    "record_no_show": ({S.BOOKED}, S.NO_SHOW),
-    "score": ({S.SAT}, S.SCORED),
-    "moderate": ({S.SCORED}, S.MODERATED),
-    "publish_outcome": ({S.MODERATED, S.UNDER_REVIEW}, S.OUTCOME_PUBLISHED),
-    "request_review": ({S.OUTCOME_PUBLISHED}, S.UNDER_REVIEW),
-}
-
-
-@pytest.mark.parametrize("state", AttemptState.values)
-@pytest.mark.parametrize("name", TRANSITIONS)
-def test_every_state_against_every_transition(state, name):
-    # given an attempt (unsaved) in `state`
-    attempt = Attempt(state=state)
-    sources, target = TRANSITIONS[name]
-    # when the transition is tried
-    if state in sources:
-        getattr(attempt, name)()
-        # then it moves to its target
-        assert attempt.state == target
-    else:
-        # then it is refused and the state is unchanged
-        with pytest.raises(TransitionNotAllowed):
-            getattr(attempt, name)()
-        assert attempt.state == state
+# The attempt's every state × every transition table is in test_outcomes.py.
 
 
 def test_state_cannot_be_assigned_directly(db):

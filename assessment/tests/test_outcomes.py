@@ -9,7 +9,6 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
-from django_fsm import TransitionNotAllowed
 
 from assessment import policies, rules, selectors, services, signals
 from assessment.models import (
@@ -53,45 +52,6 @@ def _no_sample(settings, monkeypatch):
 
 def reload(attempt):
     return Attempt.objects.get(pk=attempt.pk)
-
-
-# --- Attempt state machine: every state × every transition ------------------------------------
-
-TRANSITIONS = {
-    "rebook": {AttemptState.BOOKED: AttemptState.BOOKED},
-    "cancel": {AttemptState.BOOKED: AttemptState.CANCELLED},
-    "sit": {AttemptState.BOOKED: AttemptState.SAT},
-    "record_no_show": {AttemptState.BOOKED: AttemptState.NO_SHOW},
-    "score": {AttemptState.SAT: AttemptState.SCORED},
-    "moderate": {AttemptState.SCORED: AttemptState.MODERATED},
-    "publish_outcome": {
-        AttemptState.MODERATED: AttemptState.OUTCOME_PUBLISHED,
-        AttemptState.UNDER_REVIEW: AttemptState.OUTCOME_PUBLISHED,
-    },
-    "request_review": {AttemptState.OUTCOME_PUBLISHED: AttemptState.UNDER_REVIEW},
-    "uphold_review": {AttemptState.UNDER_REVIEW: AttemptState.OUTCOME_PUBLISHED},
-}
-
-
-@pytest.mark.parametrize("state", AttemptState.values)
-@pytest.mark.parametrize("method", sorted(TRANSITIONS))
-def test_every_attempt_state_against_every_transition(state, method):
-    # given
-    attempt = Attempt(state=state)
-    allowed = TRANSITIONS[method]
-    # when / then
-    if state in allowed:
-        getattr(attempt, method)()
-        assert attempt.state == allowed[state]
-    else:
-        with pytest.raises(TransitionNotAllowed):
-            getattr(attempt, method)()
-        assert attempt.state == state
-
-
-def test_every_transition_of_the_attempt_is_covered_by_the_table():
-    declared = {t.name for t in Attempt(state=AttemptState.BOOKED).get_all_state_transitions()}
-    assert declared == set(TRANSITIONS)
 
 
 # --- Allocation: conflicts of interest ----------------------------------------------------------

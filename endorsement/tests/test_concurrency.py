@@ -56,7 +56,7 @@ def slow_checks(monkeypatch):
         time.sleep(0.3)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "endorsement_problems", slow)
+    monkeypatch.setattr(services.endorsements, "endorsement_problems", slow)
 
 
 def outcome(results):

@@ -198,7 +198,7 @@ def test_a_tampered_version_on_sign_off_is_a_page_error(client, version):
     client.force_login(endorsement.worker.supervisor)
     response = client.post(url("sign_off", endorsement.pk), {"statement": "Ready.", **version})
     _shows_page_changed(response)
-    assert f"endorsement.sign_off.{endorsement.pk}" not in client.session
+    assert f"endorsement:sign_off:{endorsement.pk}" not in client.session
     assert Endorsement.objects.get(pk=endorsement.pk).state == endorsement.state
 
 

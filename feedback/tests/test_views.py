@@ -40,8 +40,8 @@ def world():
     met, _ = published_result()
     for document in [Letter.objects.get(outcome=outcome), met.accreditation.certificate]:
         document.file.save(document.document_filename(), ContentFile(b"%PDF-1.7\n"), save=False)
-        document.state = DocumentState.READY
         document.save()
+        type(document).objects.filter(pk=document.pk).update(state=DocumentState.READY)
     worker = outcome.attempt.worker
     la = worker.local_authority
     open_attempt, _ = marking_attempt(SocialWorkerFactory(local_authority=la), assessor=marker)

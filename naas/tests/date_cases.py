@@ -30,6 +30,11 @@ def on(name: str, day: date) -> dict[str, str]:
     return typed(name, day.day, day.month, day.year)
 
 
+def period(start: date, end: date) -> dict[str, str]:
+    """The POST data of the LA report's period form, from `start` to `end`."""
+    return {**on("period_start", start), **on("period_end", end)}
+
+
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 

@@ -23,6 +23,7 @@ from naas.models import AuditEvent, DocumentState, Role
 from naas.services import document_error_text, documents_sweep
 from naas.storage import TEMPORARY_PREFIX, TEMPORARY_SUFFIX
 from naas.tasks import sweep_documents
+from naas.tests.date_cases import period
 from naas.tests.factories import LocalAuthorityFactory, staff_user
 from naas.tests.faults import disk_full_fixture, media_files, temporary_files, wait_for
 from reporting import services as reporting_services
@@ -246,17 +247,6 @@ def _ask_for_a_report(la, lead) -> LAReport:
     return report
 
 
-def _period(start: date, end: date) -> dict:
-    return {
-        "period_start_0": start.day,
-        "period_start_1": start.month,
-        "period_start_2": start.year,
-        "period_end_0": end.day,
-        "period_end_1": end.month,
-        "period_end_2": end.year,
-    }
-
-
 @pytest.mark.django_db(transaction=True)
 def test_eager_a_non_retryable_error_fails_the_report_at_once_and_the_request_does_not_500(
     client, la, lead, monkeypatch, caplog
@@ -267,7 +257,7 @@ def test_eager_a_non_retryable_error_fails_the_report_at_once_and_the_request_do
     # when the lead asks for it (Celery eager, with eager propagation, as in the demo)
     response = client.post(
         reverse("reporting:la_reports", args=[la.pk]),
-        _period(date(2026, 1, 1), date(2026, 1, 31)),
+        period(date(2026, 1, 1), date(2026, 1, 31)),
     )
     # then the request answers normally and the report failed at once, with its reason
     assert response.status_code == 302

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from naas.audit import NaasAction
 from naas.models import (
     AuditEvent,
     KSSArea,
@@ -278,7 +279,11 @@ def test_a_scoped_role_is_held_once_per_la():
 def _event() -> AuditEvent:
     la = LocalAuthorityFactory()
     return audit_event_record(
-        actor=UserFactory(), subject=la, action="test.happened", from_state="a", to_state="b"
+        actor=UserFactory(),
+        subject=la,
+        action=NaasAction.EQUALITY_DATA_UPDATED,
+        from_state="a",
+        to_state="b",
     )
 
 
@@ -288,7 +293,11 @@ def test_audit_event_records_actor_subject_and_states():
     # then it can be found for that LA, with its details
     found = AuditEvent.objects.for_object(event.subject).get()
     assert found.pk == event.pk
-    assert (found.action, found.from_state, found.to_state) == ("test.happened", "a", "b")
+    assert (found.action, found.from_state, found.to_state) == (
+        NaasAction.EQUALITY_DATA_UPDATED,
+        "a",
+        "b",
+    )
     assert found.actor is not None
     assert found.occurred_at is not None
 
@@ -325,6 +334,6 @@ def test_an_anonymous_actor_is_recorded_as_no_one():
     from django.contrib.auth.models import AnonymousUser
 
     event = audit_event_record(
-        actor=AnonymousUser(), subject=LocalAuthorityFactory(), action="test.system"
+        actor=AnonymousUser(), subject=LocalAuthorityFactory(), action=NaasAction.DOCUMENT_RETRIED
     )
     assert event.actor is None

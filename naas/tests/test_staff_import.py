@@ -647,7 +647,7 @@ def test_only_the_columns_the_service_reads_are_kept(lead_client, la, supervisor
     url, _ = preview(lead_client, la, file)
     token = url.rstrip("/").rsplit("/", 1)[1]
     kept = lead_client.session["naas.staff_imports"][token]["records"]
-    assert set(kept["columns"]) == set(HEADER.split(","))
+    assert set(kept["columns"]) == {*HEADER.split(","), "_row"}  # "_row": the row's number
     assert "private note" not in str(kept)
     assert confirm(lead_client, url).status_code == 302
 

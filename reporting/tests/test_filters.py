@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from naas.dates import SERVICE_START
 from naas.models import AuditEvent, Role
-from naas.tests.date_cases import TODAY, accepted, frozen, on, refused, typed
+from naas.tests.date_cases import TODAY, accepted, frozen, on, period, refused, typed
 from naas.tests.factories import LocalAuthorityFactory, staff_user
 from reporting import selectors
 from reporting.dashboard_tables import TABLE_KEYS
@@ -199,7 +199,7 @@ def test_a_report_for_a_period_outside_the_range_is_refused(client, start, end, 
     reports, events = LAReport.objects.count(), AuditEvent.objects.count()
     response = client.post(
         reverse("reporting:la_reports", args=[la.pk]),
-        {**on("period_start", start), **on("period_end", end)},
+        period(start, end),
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -216,7 +216,7 @@ def test_a_report_for_the_first_or_last_day_allowed_is_requested(
     client.force_login(staff_user(Role.LA_LEAD, la))
     response = client.post(
         reverse("reporting:la_reports", args=[la.pk]),
-        {**on("period_start", start), **on("period_end", end)},
+        period(start, end),
     )
     assert response.status_code == 302
     assert LAReport.objects.filter(local_authority=la, period_start=start, period_end=end)

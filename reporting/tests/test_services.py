@@ -52,7 +52,8 @@ def test_a_request_builds_the_pdf_and_the_csv(data, lead, django_capture_on_comm
     arun = next(row for row in staff if row[1] == "Arun Agency")
     assert arun[3:] == ["Agency", "Yes", "Met (fast-track retake)"]
     assert len(staff) == 1 + 6  # header and Ashford's six workers, not Brookham's
-    assert AuditEvent.objects.for_object(report).get().action == "la_report.requested"
+    actions = [event.action for event in AuditEvent.objects.for_object(report)]
+    assert actions == ["la_report.requested", "document.started", "document.ready"]
 
 
 def test_asking_again_while_one_is_being_made_gives_the_same_one(data, lead):

@@ -11,25 +11,19 @@ from django.urls import reverse
 from feedback.models import AreaFeedback
 from naas.dates import add_months, govuk_month
 from naas.models import DocumentState, Role
+from naas.tests.date_cases import period
 from naas.tests.factories import LocalAuthorityFactory, staff_user
 from reporting import services
 from reporting.models import LAReport
 from reporting.suppression import SUPPRESSED_TEXT
+from tests import worlds
 
 from .factories import MET, NOT_MET, assessed, endorse, worker, world
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "anonymous",
-    "social_worker",
-    "supervisor",
-    "la_lead",
-    "assessor",
-    "moderator",
-    "administrator",
-    "dfe",
-]
+# The superuser's answers are checked once for every page, by tests/test_access_matrix_*.
+ROLES = [role for role in worlds.ROLES if role != "superuser"]
 
 
 @pytest.fixture
@@ -123,7 +117,7 @@ def test_access_by_role(client, data, role, url_key):
 def test_only_the_la_lead_may_request_or_retry(client, data, role):
     client.force_login(user_for(role, data))
     url = reverse("reporting:la_reports", args=[data["la_a"].pk])
-    assert client.post(url, period_data(date(2026, 1, 1), date(2026, 1, 31))).status_code == 403
+    assert client.post(url, period(date(2026, 1, 1), date(2026, 1, 31))).status_code == 403
     retry = reverse("reporting:la_report_retry", args=[data["report"].pk])
     assert client.post(retry).status_code == 403
 
@@ -131,20 +125,9 @@ def test_only_the_la_lead_may_request_or_retry(client, data, role):
 def test_a_lead_cannot_request_another_las_report(client, data):
     client.force_login(data["lead"])
     url = reverse("reporting:la_reports", args=[data["la_b"].pk])
-    response = client.post(url, period_data(date(2026, 1, 1), date(2026, 1, 31)))
+    response = client.post(url, period(date(2026, 1, 1), date(2026, 1, 31)))
     assert response.status_code == 403
     assert not LAReport.objects.filter(local_authority=data["la_b"], requested_by=data["lead"])
-
-
-def period_data(start, end):
-    return {
-        "period_start_0": start.day,
-        "period_start_1": start.month,
-        "period_start_2": start.year,
-        "period_end_0": end.day,
-        "period_end_1": end.month,
-        "period_end_2": end.year,
-    }
 
 
 # --- LA lead pages --------------------------------------------------------------------------
@@ -156,7 +139,7 @@ def test_requesting_a_report_goes_to_its_progress_page(
     client.force_login(data["lead"])
     url = reverse("reporting:la_reports", args=[data["la_a"].pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, period_data(date(2026, 2, 1), date(2026, 2, 28)))
+        response = client.post(url, period(date(2026, 2, 1), date(2026, 2, 28)))
     response = client.get(response["Location"])
     response.redirect_chain = [(response.request["PATH_INFO"], 200)]
     report = LAReport.objects.get(period_start=date(2026, 2, 1))
@@ -169,7 +152,7 @@ def test_a_period_ending_before_it_starts_is_refused(client, data):
     client.force_login(data["lead"])
     url = reverse("reporting:la_reports", args=[data["la_a"].pk])
     before = LAReport.objects.count()
-    response = client.post(url, period_data(date(2026, 3, 1), date(2026, 2, 1)))
+    response = client.post(url, period(date(2026, 3, 1), date(2026, 2, 1)))
     assert response.status_code == 400
     html = response.content.decode()
     assert "govuk-error-summary" in html
@@ -202,7 +185,7 @@ def test_asking_twice_while_it_is_being_made_shows_the_running_one(client, data,
     client.force_login(data["lead"])
     url = reverse("reporting:la_reports", args=[data["la_a"].pk])
     # when the lead asks for the same period
-    response = client.post(url, period_data(date(2026, 4, 1), date(2026, 4, 30)), follow=True)
+    response = client.post(url, period(date(2026, 4, 1), date(2026, 4, 30)), follow=True)
     # then they see the one already being made
     assert response.redirect_chain[-1][0] == reverse("reporting:la_report", args=[pending.pk])
     assert b"already being made" in response.content

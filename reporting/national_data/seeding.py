@@ -1,19 +1,9 @@
-"""A realistic national dataset for benchmarks and demos (`manage.py seed_national`).
-
-About 152 LAs in the three phases (5 alpha, 48 beta, the rest national), N social workers
-(30,000 by default) with equality answers for about 70% of them, and their endorsements,
-bookings, attempts, outcomes, area outcomes, fast-track retakes and support plans, in
-proportions like the real scheme's: about 5% of the workforce accredited, older and
-minority-ethnic candidates meeting the standard a little less often, agency staff endorsed
-less. Rows are written with bulk inserts in batches, with no audit events (it is made-up data).
-
-Everything it makes is marked (ONS codes E99…, registration numbers from SW200000, emails at
-national.naas.test), so `--reset` removes exactly that and nothing else.
-"""
+"""Writing the national dataset: LAs, workers, endorsements, sittings, attempts, outcomes,
+fast-track retakes and support plans, with bulk inserts in batches and no audit events."""
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -37,79 +27,44 @@ from endorsement.services import validity_last_day
 from feedback.models import SupportAction, SupportActionStatus, SupportPlan
 from naas.dates import local_date
 from naas.models import (
-    AgeBand,
-    Disability,
     EmploymentType,
-    EthnicityGroup,
     KSSFramework,
-    Level,
     LocalAuthority,
-    OfstedGrade,
     Phase,
-    PhaseCode,
     Region,
     Role,
-    Sex,
     SocialWorker,
     StaffRole,
     User,
 )
 
-from .models import LAReport
-
-DOMAIN = "national.naas.test"
-ONS_PREFIX = "E99"
-FIRST_REGISTRATION = 200_000
-CENTRE_NAME = "National assessment centre (seeded data)"
-RULE_SET_VERSION = 900
-BATCH = 2_000
-LA_COUNTS = {PhaseCode.ALPHA: 5, PhaseCode.BETA: 48, PhaseCode.NATIONAL: 99}
-PHASES = {
-    PhaseCode.ALPHA: (date(2018, 4, 1), date(2019, 3, 31), 500),
-    PhaseCode.BETA: (date(2019, 4, 1), date(2020, 3, 31), 8_000),
-    PhaseCode.NATIONAL: (date(2020, 4, 1), None, 30_000),
-}
-# How likely a worker in each phase is to have been endorsed.
-ENDORSED = {PhaseCode.ALPHA: 0.45, PhaseCode.BETA: 0.17, PhaseCode.NATIONAL: 0.065}
-GRANT = {PhaseCode.ALPHA: (250_000, 450_000), PhaseCode.BETA: (120_000, 300_000)}
-GRANT_NATIONAL = (30_000, 90_000)
-
-PLACE_STARTS = [
-    "Ash", "Brad", "Brook", "Craw", "Dun", "Elm", "Fair", "Glen", "Hart", "Kings",
-    "Lang", "Mill", "Nor", "Oak", "Pen", "Red", "Stan", "Thorn", "Wes", "Wood",
-]  # fmt: skip
-PLACE_ENDS = ["bury", "field", "ford", "ham", "ley", "mouth", "ton", "wick"]
-FIRST_NAMES = [
-    "Aisha", "Ben", "Chloe", "Daniel", "Ellie", "Farah", "George", "Hannah", "Imran", "Jess",
-    "Kwame", "Laura", "Mohammed", "Niamh", "Olu", "Priya", "Rhys", "Sophie", "Tom", "Yasmin",
-    "Zara", "Adam", "Bethan", "Carlos", "Dami", "Emma", "Femi", "Grace", "Harj", "Isla",
-]  # fmt: skip
-LAST_NAMES = [
-    "Ahmed", "Brown", "Clarke", "Davies", "Evans", "Fletcher", "Green", "Hussain", "Iqbal",
-    "Jones", "Khan", "Lewis", "Mensah", "Nowak", "Okafor", "Patel", "Quinn", "Roberts",
-    "Singh", "Taylor", "Walker", "Williams", "Wright", "Young", "Adeyemi", "Begum",
-]  # fmt: skip
-
-
-def _weighted(rng: random.Random, pairs: list[tuple[str, float]]) -> str:
-    return rng.choices([value for value, _ in pairs], weights=[w for _, w in pairs])[0]
-
-
-AGE = [
-    (AgeBand.UNDER_30, 22), (AgeBand.FROM_30_TO_39, 30), (AgeBand.FROM_40_TO_49, 24),
-    (AgeBand.FROM_50_TO_59, 16), (AgeBand.OVER_60, 5), (AgeBand.PREFER_NOT_TO_SAY, 3),
-]  # fmt: skip
-ETHNICITY = [
-    (EthnicityGroup.WHITE, 72), (EthnicityGroup.BLACK, 10), (EthnicityGroup.ASIAN, 8),
-    (EthnicityGroup.MIXED, 4), (EthnicityGroup.OTHER, 2), (EthnicityGroup.PREFER_NOT_TO_SAY, 4),
-]  # fmt: skip
-SEX = [(Sex.FEMALE, 84), (Sex.MALE, 14), (Sex.PREFER_NOT_TO_SAY, 2)]
-DISABILITY = [(Disability.NO, 84), (Disability.YES, 9), (Disability.PREFER_NOT_TO_SAY, 7)]
-LEVELS = [(Level.PRACTITIONER, 80), (Level.SUPERVISOR, 15), (Level.LEADER, 5)]
-OFSTED = [
-    (OfstedGrade.OUTSTANDING, 15), (OfstedGrade.GOOD, 45),
-    (OfstedGrade.REQUIRES_IMPROVEMENT, 30), (OfstedGrade.INADEQUATE, 10),
-]  # fmt: skip
+from .population import (
+    AGE,
+    BATCH,
+    CENTRE_NAME,
+    DISABILITY,
+    DOMAIN,
+    ENDORSED,
+    ETHNICITY,
+    FIRST_NAMES,
+    FIRST_REGISTRATION,
+    GRANT,
+    GRANT_NATIONAL,
+    LA_COUNTS,
+    LAST_NAMES,
+    LEVELS,
+    OFSTED,
+    ONS_PREFIX,
+    PHASES,
+    PLACE_ENDS,
+    PLACE_STARTS,
+    RULE_SET_VERSION,
+    SEX,
+    _area_results,
+    _attempt_fate,
+    _moment,
+    _weighted,
+)
 
 
 @dataclass
@@ -120,44 +75,6 @@ class Summary:
     attempts: int = 0
     outcomes: int = 0
     accredited: int = 0
-
-
-def exists() -> bool:
-    return LocalAuthority.objects.filter(ons_code__startswith=ONS_PREFIX).exists()
-
-
-@transaction.atomic
-def reset() -> None:
-    """Remove everything seed_national made (and nothing else)."""
-    las = LocalAuthority.objects.filter(ons_code__startswith=ONS_PREFIX)
-    workers = SocialWorker.objects.filter(local_authority__in=las)
-    SupportAction.objects.filter(plan__worker__in=workers).delete()
-    SupportPlan.objects.filter(worker__in=workers).delete()
-    outcomes = Outcome.objects.filter(attempt__worker__in=workers)
-    AreaOutcome.objects.filter(outcome__in=outcomes).delete()
-    outcomes.delete()
-    attempts = Attempt.objects.filter(worker__in=workers)
-    AttemptArea.objects.filter(attempt__in=attempts).delete()
-    attempts.filter(parent__isnull=False).delete()
-    attempts.delete()
-    Endorsement.objects.filter(worker__in=workers).delete()
-    user_ids = list(workers.values_list("user_id", flat=True))
-    workers.delete()
-    for report in LAReport.objects.filter(local_authority__in=las):
-        report.file.delete(save=False)
-        report.csv_file.delete(save=False)
-        report.delete()
-    supervisor_ids = list(
-        StaffRole.objects.filter(local_authority__in=las).values_list("user_id", flat=True)
-    )
-    StaffRole.objects.filter(local_authority__in=las).delete()
-    User.objects.filter(pk__in=user_ids + supervisor_ids, email__endswith=f"@{DOMAIN}").delete()
-    las.delete()
-    Sitting.objects.filter(centre__name=CENTRE_NAME).delete()
-
-
-def _moment(day: date, rng: random.Random) -> datetime:
-    return datetime.combine(day, time(9 + rng.randint(0, 7), rng.randint(0, 59)), UTC)
 
 
 def _insert(model, objects: list) -> list:
@@ -524,43 +441,3 @@ def seed(*, workers: int, today: date, seed_value: int = 2022) -> Summary:
         {o.attempt.worker_id for o in outcomes if o.result == OutcomeResult.MET}
     )
     return summary
-
-
-def _attempt_fate(rng, worker, sat_on: date, today: date):
-    """(state, sat_at, published_on, result) of a first attempt sat on `sat_on`."""
-    if sat_on >= today:
-        return AttemptState.BOOKED, None, None, None
-    if rng.random() < 0.04:
-        return AttemptState.CANCELLED, None, None, None
-    if rng.random() < 0.05:
-        return AttemptState.NO_SHOW, None, None, None
-    sat_at = _moment(sat_on, rng)
-    published_on = sat_on + timedelta(days=rng.randint(21, 56))
-    if published_on >= today:
-        return AttemptState.SCORED, sat_at, None, None
-    met = 0.6
-    if worker.age_band in (AgeBand.FROM_50_TO_59, AgeBand.OVER_60):
-        met -= 0.12
-    if worker.ethnicity_group in (EthnicityGroup.BLACK, EthnicityGroup.ASIAN):
-        met -= 0.12
-    if worker.employment_type == EmploymentType.AGENCY:
-        met -= 0.05
-    draw = rng.random()
-    if draw < met:
-        result = OutcomeResult.MET
-    elif draw < met + 0.25:
-        result = OutcomeResult.PARTIALLY_MET
-    else:
-        result = OutcomeResult.NOT_MET
-    return AttemptState.OUTCOME_PUBLISHED, sat_at, published_on, result
-
-
-def _area_results(rng, result: str, count: int) -> list[str]:
-    """Per-area results that fit the overall result."""
-    if result == OutcomeResult.MET:
-        return [OutcomeResult.MET] * count
-    short = rng.randint(1, 2) if result == OutcomeResult.PARTIALLY_MET else rng.randint(3, count)
-    results = [OutcomeResult.MET] * count
-    for index in rng.sample(range(count), short):
-        results[index] = OutcomeResult.NOT_MET
-    return results

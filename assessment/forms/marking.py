@@ -1,0 +1,115 @@
+"""Forms for simulated practice marking: the marks per task and area, and allocating a marker."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+
+from ..models import MARK_RUBRIC, REASON_MAX, AreaMark, PracticeTask
+from ..services import MarkEntry
+from .common import form_helper
+
+MARK_CHOICES = [("", "Choose a mark")] + [
+    (value, f"{value} – {label}") for value, label in MARK_RUBRIC.items()
+]
+
+
+EVIDENCE_MAX = 2000
+
+
+class MarksForm(forms.Form):
+    """One select per task (1–4) and an evidence note for each KSS area the attempt covers.
+    Rendered by hand in the template as one fieldset per area."""
+
+    def __init__(self, *args, areas, needs_reason: bool = False, initial_marks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()  # for the error summary; the fields are laid out by hand
+        self.areas = list(areas)
+        initial_marks = initial_marks or {}
+        for area in self.areas:
+            existing = initial_marks.get(area.pk)
+            for name, task in zip(AreaMark.TASK_FIELDS, PracticeTask.labels, strict=True):
+                message = f"Choose a mark from 1 to 4 for {task.lower()} in area {area.number}"
+                self.fields[self.mark_name(area, name)] = forms.TypedChoiceField(
+                    label=task,
+                    choices=MARK_CHOICES,
+                    coerce=int,
+                    initial=getattr(existing, name, ""),
+                    error_messages={"required": message, "invalid_choice": message},
+                )
+            self.fields[self.evidence_name(area)] = forms.CharField(
+                label=f"Evidence for area {area.number}",
+                max_length=EVIDENCE_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=getattr(existing, "evidence_note", ""),
+                error_messages={
+                    "required": f"Enter the evidence for area {area.number}",
+                    "max_length": f"The evidence for area {area.number} must be "
+                    f"{EVIDENCE_MAX} characters or fewer",
+                },
+            )
+        if needs_reason:
+            self.fields["reason"] = forms.CharField(
+                label="Reason for the final marks",
+                help_text="Explain how you decided the final marks. This is kept with the "
+                "attempt's history.",
+                max_length=REASON_MAX,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                error_messages={"required": "Enter the reason for the final marks"},
+            )
+
+    @staticmethod
+    def mark_name(area, task_field: str) -> str:
+        return f"area_{area.pk}_{task_field}"
+
+    @staticmethod
+    def evidence_name(area) -> str:
+        return f"area_{area.pk}_evidence"
+
+    def rows(self):
+        """(area, [bound mark fields], bound evidence field) for the template."""
+        return [
+            (
+                area,
+                [self[self.mark_name(area, name)] for name in AreaMark.TASK_FIELDS],
+                self[self.evidence_name(area)],
+            )
+            for area in self.areas
+        ]
+
+    def entries(self) -> dict:
+        return {
+            area.pk: MarkEntry(
+                *(self.cleaned_data[self.mark_name(area, name)] for name in AreaMark.TASK_FIELDS),
+                evidence_note=self.cleaned_data[self.evidence_name(area)],
+            )
+            for area in self.areas
+        }
+
+
+class MarkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name or obj.email
+
+
+class AllocationForm(forms.Form):
+    assessor = MarkerChoiceField(
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose who to allocate",
+            "invalid_choice": "That person can no longer be allocated; choose someone else",
+        },
+    )
+
+    def __init__(self, *args, people, role_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = people
+        self.fields["assessor"].label = f"Who will be the {role_label.lower()}?"
+        self.fields["assessor"].help_text = (
+            "Only people with no conflict of interest (not the candidate, their supervisor, or "
+            "anyone linked to their local authority) and no other part in this attempt are listed."
+        )
+        self.helper = form_helper(
+            Field.radios("assessor", legend_size=Size.MEDIUM), submit="Allocate"
+        )

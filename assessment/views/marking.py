@@ -1,0 +1,180 @@
+"""Pages for simulated practice marking: allocating markers, each marker's queue, the
+scoring form and the marks side by side for moderation."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from naas.access import role_required
+
+from .. import policies, selectors, services
+from ..forms.marking import AllocationForm, MarksForm
+from ..models import MARK_RUBRIC, Attempt, MarkerRole, PracticeTask
+from .common import ADMIN, ASSESSING, form_page, page_of, posted, refusal_shown_on
+
+MARKING_ROLES_SHOWN = {
+    MarkerRole.FIRST: "Attempts to mark",
+    MarkerRole.SECOND: "Second marking",
+    MarkerRole.MODERATOR: "Moderation",
+    MarkerRole.REVIEWER: "Reviews",
+}
+
+
+def _marking_page(request, roles, title):
+    allocations = [a for a in selectors.allocations_for_assessor(request.user) if a.role in roles]
+    groups = [
+        (role, MARKING_ROLES_SHOWN[role], [a for a in allocations if a.role == role])
+        for role in roles
+    ]
+    return render(
+        request,
+        "assessment/marking_queue.html",
+        {"groups": groups, "title": title, "is_home": len(roles) > 1},
+    )
+
+
+@role_required(*ASSESSING)
+def assessor_home(request):
+    return _marking_page(request, list(MARKING_ROLES_SHOWN), "Your allocated attempts")
+
+
+@role_required(*ASSESSING)
+def second_marking_queue(request):
+    return _marking_page(request, [MarkerRole.SECOND], "Second marking")
+
+
+@role_required(*ASSESSING)
+def moderation_queue(request):
+    return _marking_page(request, [MarkerRole.MODERATOR], "Moderation")
+
+
+def _attempt_for_marking(attempt_id: int) -> Attempt:
+    try:
+        return selectors.attempt_for_marking(attempt_id)
+    except Attempt.DoesNotExist:
+        raise Http404 from None
+
+
+def _marks_of(allocation) -> dict:
+    return {m.area_id: m for m in allocation.marks.all()} if allocation else {}
+
+
+@role_required(*ASSESSING)
+@require_http_methods(["GET", "POST"])
+def attempt_mark(request, attempt_id: int):
+    """The scoring form for the user's own part in the attempt. A second marker sees only
+    their own marks (blind); a moderator or reviewer also sees the earlier marks."""
+    attempt = _attempt_for_marking(attempt_id)
+    mine = next(
+        (a for a in attempt.allocations.all() if a.active and a.assessor_id == request.user.pk),
+        None,
+    )
+    if mine is None or not policies.can_mark(request.user, mine):
+        raise PermissionDenied
+    needs_reason = mine.role in (MarkerRole.MODERATOR, MarkerRole.REVIEWER)
+    problem = selectors.marking_problem(attempt, mine)
+    form = MarksForm(
+        posted(request),
+        areas=attempt.areas.all(),
+        needs_reason=needs_reason,
+        initial_marks=_marks_of(mine),
+    )
+    if request.method == "POST" and not problem and form.is_valid():
+        with refusal_shown_on(form):
+            services.marks_submit(
+                allocation=mine,
+                marks=form.entries(),
+                actor=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+            messages.success(
+                request, f"Your marks for {attempt.worker.user.full_name} have been submitted"
+            )
+            return redirect("assessment:assessor_home")
+    others = []
+    if policies.can_view_all_marks(request.user, attempt):
+        others = [
+            a
+            for a in attempt.allocations.all()
+            if a.pk != mine.pk and a.submitted_at and a.role != MarkerRole.REVIEWER
+        ]
+    return form_page(
+        request,
+        "assessment/attempt_mark.html",
+        form,
+        {
+            "attempt": attempt,
+            "allocation": mine,
+            "problem": problem,
+            "others": others,
+            "test_result": selectors.test_result_for_attempt(attempt),
+            "rubric": MARK_RUBRIC.items(),
+            "tasks": PracticeTask.labels,
+        },
+    )
+
+
+@role_required(*ASSESSING, ADMIN)
+def attempt_marks(request, attempt_id: int):
+    """Every marker's marks side by side: never for the first or second marker."""
+    attempt = _attempt_for_marking(attempt_id)
+    if not policies.can_view_all_marks(request.user, attempt):
+        raise PermissionDenied
+    allocations = [a for a in attempt.allocations.all() if a.submitted_at]
+    return render(
+        request,
+        "assessment/attempt_marks.html",
+        {
+            "attempt": attempt,
+            "allocations": allocations,
+            "tasks": PracticeTask.labels,
+            "outcomes": selectors.outcome_history(attempt),
+        },
+    )
+
+
+@role_required(ADMIN)
+def allocation_queue(request):
+    page = page_of(request, selectors.attempts_to_allocate())
+    rows = []
+    for attempt in page:
+        allocations = list(attempt.allocations.all())
+        step = selectors.attempt_next_step(attempt, allocations)
+        holder = next((a for a in allocations if a.role == step), None)
+        rows.append((attempt, step and MarkerRole(step), holder, allocations))
+    return render(request, "assessment/allocation_queue.html", {"page": page, "rows": rows})
+
+
+@role_required(ADMIN)
+@require_http_methods(["GET", "POST"])
+def attempt_allocate(request, attempt_id: int):
+    attempt = _attempt_for_marking(attempt_id)
+    step = selectors.attempt_next_step(attempt)
+    if not step or any(a.active and a.role == step for a in attempt.allocations.all()):
+        messages.info(request, "That attempt does not need anyone allocated now")
+        return redirect("assessment:allocation_queue")
+    role = MarkerRole(step)
+    form = AllocationForm(
+        posted(request),
+        people=selectors.eligible_markers(attempt, role),
+        role_label=role.label,
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown_on(form):
+            services.allocation_create(
+                attempt=attempt,
+                assessor=form.cleaned_data["assessor"],
+                role=role,
+                actor=request.user,
+            )
+            messages.success(
+                request,
+                f"{form.cleaned_data['assessor'].full_name} is now the {role.label.lower()} "
+                f"for {attempt.worker.user.full_name}",
+            )
+            return redirect("assessment:allocation_queue")
+    return form_page(
+        request, "assessment/attempt_allocate.html", form, {"attempt": attempt, "role": role}
+    )
