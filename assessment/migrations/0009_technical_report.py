@@ -1,0 +1,10 @@
+# Reserved for one piece of the standard-setting and psychometrics work; its operations are
+# filled in with that piece's models.
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("assessment", "0008_item_withdrawal")]
+
+    operations = []
