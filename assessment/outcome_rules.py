@@ -13,7 +13,7 @@ Design choices (DOMAIN.md leaves them open; each is a parameter of the versioned
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 
@@ -27,11 +27,19 @@ class Result:
 
 @dataclass(frozen=True)
 class RuleParameters:
-    """The numbers a rule set version is made of, stored as JSON with the rule set."""
+    """The numbers a rule set version is made of, stored as JSON with the rule set.
+
+    `area_observation_thresholds` holds (area number, threshold) pairs, such as the cuts a
+    borderline-regression analysis found; an area without one uses `observation_threshold`.
+    Rule sets stored before per-area thresholds existed have none, and read back unchanged.
+    """
 
     observation_threshold: Fraction = Fraction(5, 2)
     knowledge_cut_percent: Fraction = Fraction(60)
     partially_met_fraction: Fraction = Fraction(2, 3)
+    area_observation_thresholds: tuple[tuple[int, Fraction], ...] = ()
+
+    AREA_THRESHOLDS_KEY = "area_observation_thresholds"
 
     @classmethod
     def from_json(cls, data: dict) -> "RuleParameters":
@@ -46,10 +54,29 @@ class RuleParameters:
             partially_met_fraction=Fraction(
                 str(data.get("partially_met_fraction", defaults.partially_met_fraction))
             ),
+            area_observation_thresholds=tuple(
+                sorted(
+                    (int(number), Fraction(str(value)))
+                    for number, value in data.get(cls.AREA_THRESHOLDS_KEY, {}).items()
+                )
+            ),
         )
 
     def to_json(self) -> dict:
-        return {name: str(value) for name, value in asdict(self).items()}
+        data = {
+            "observation_threshold": str(self.observation_threshold),
+            "knowledge_cut_percent": str(self.knowledge_cut_percent),
+            "partially_met_fraction": str(self.partially_met_fraction),
+        }
+        # Left out when empty, so a rule set without per-area thresholds is stored as before.
+        if self.area_observation_thresholds:
+            data[self.AREA_THRESHOLDS_KEY] = {
+                str(number): str(value) for number, value in self.area_observation_thresholds
+            }
+        return data
+
+    def observation_threshold_for(self, area_number: int) -> Fraction:
+        return dict(self.area_observation_thresholds).get(area_number, self.observation_threshold)
 
 
 @dataclass(frozen=True)
@@ -83,9 +110,9 @@ def knowledge_percent(correct: int, total: int) -> Fraction | None:
 
 def area_result(evidence: AreaEvidence, rules: RuleParameters) -> AreaResult:
     """Judge one area. Missing evidence never counts as meeting the bar."""
+    threshold = rules.observation_threshold_for(evidence.area_number)
     observation_met = (
-        evidence.observation_mean is not None
-        and evidence.observation_mean >= rules.observation_threshold
+        evidence.observation_mean is not None and evidence.observation_mean >= threshold
     )
     knowledge_met = (
         evidence.knowledge_percent is not None
@@ -102,7 +129,7 @@ def area_result(evidence: AreaEvidence, rules: RuleParameters) -> AreaResult:
         result=result,
         observation_met=observation_met,
         knowledge_met=knowledge_met,
-        explanation=_explain(evidence, rules, observation_met, knowledge_met),
+        explanation=_explain(evidence, rules, threshold, observation_met, knowledge_met),
     )
 
 
@@ -128,14 +155,14 @@ def merge_retake(earlier: dict[int, str], retake: dict[int, str]) -> dict[int, s
     return merged
 
 
-def _explain(evidence, rules, observation_met, knowledge_met) -> str:
+def _explain(evidence, rules, threshold, observation_met, knowledge_met) -> str:
     parts = []
     if evidence.observation_mean is None:
         parts.append("no observation marks")
     else:
         parts.append(
             f"observation mean {_fmt(evidence.observation_mean)} "
-            f"{'reaches' if observation_met else 'is below'} {_fmt(rules.observation_threshold)}"
+            f"{'reaches' if observation_met else 'is below'} {_fmt(threshold)}"
         )
     if evidence.knowledge_percent is None:
         parts.append("no knowledge-test items")

@@ -251,3 +251,55 @@ def can_cancel_booking(user, attempt) -> bool:
 def can_decide_review(user, review) -> bool:
     """The review is waiting for a decision and the user is the attempt's reviewer."""
     return review.can_be_decided_by(user)
+
+
+def can_use_technical_reports(user) -> bool:
+    """The technical report holds only aggregates and pseudonymous assessor codes: assessment
+    administrators and DfE staff may ask for one, follow it and download it (any of them)."""
+    return has_role(user, Role.ADMINISTRATOR) or has_role(user, Role.DFE)
+
+
+def can_manage_calibration(user) -> bool:
+    """Calibration sets, their cases and agreed marks, assessors' standing and overrides."""
+    return is_assessment_administrator(user)
+
+
+def can_mark_calibration(user) -> bool:
+    """Assessors and moderators mark calibration cases, each only for themselves."""
+    return is_assessor(user)
+
+
+def can_view_calibration_marking(user, marking) -> bool:
+    """A calibration marking (with the agreed marks beside it): only the assessor who made it."""
+    return user.is_authenticated and marking.assessor_id == user.pk
+
+
+def can_run_standard_setting(user) -> bool:
+    """Open Angoff exercises, invite their judges, close their rounds and adopt their cuts."""
+    return is_assessment_administrator(user)
+
+
+def can_be_angoff_judge(user) -> bool:
+    """Angoff judges are drawn from the assessors and moderators."""
+    return is_assessor(user)
+
+
+def can_rate_angoff(user, exercise) -> bool:
+    """Only a judge invited to the exercise rates its items (and sees them)."""
+    return (
+        user.is_authenticated
+        and can_be_angoff_judge(user)
+        and exercise.judges.filter(user_id=user.pk).exists()
+    )
+
+
+def can_run_borderline_analysis(user) -> bool:
+    """Borderline-regression analyses feed the outcome rules, so only those who manage the
+    rules run, read and adopt them."""
+    return can_manage_rules(user)
+
+
+def can_withdraw_items(user) -> bool:
+    """Withdraw an item from scoring on a test form (rescoring every result on it), and read
+    the DIF review queue that leads there: assessment administrators."""
+    return is_assessment_administrator(user)

@@ -69,10 +69,15 @@ class ScoredTest:
     areas: dict[int, AreaTotal]  # area id -> totals
 
 
-def score_test(*, items, answers: dict[int, str], three_of_eight: str) -> ScoredTest:
+def score_test(
+    *, items, answers: dict[int, str], three_of_eight: str, leave_out=frozenset()
+) -> ScoredTest:
     """Score a whole test. `items` are the form's items (each with id, area_id, format and
-    correct_options); `answers` maps item id to the chosen letters (missing means blank)."""
-    return TestScorer().score(items=items, answers=answers, three_of_eight=three_of_eight)
+    correct_options); `answers` maps item id to the chosen letters (missing means blank);
+    `leave_out` names items withdrawn from scoring (see TestScorer.score)."""
+    return TestScorer().score(
+        items=items, answers=answers, three_of_eight=three_of_eight, leave_out=leave_out
+    )
 
 
 class TestScorer:
@@ -106,7 +111,12 @@ class TestScorer:
             found = self._decimals[marks] = to_decimal(marks, 4)
         return found
 
-    def score(self, *, items, answers: dict[int, str], three_of_eight: str) -> ScoredTest:
+    def score(
+        self, *, items, answers: dict[int, str], three_of_eight: str, leave_out=frozenset()
+    ) -> ScoredTest:
+        """`leave_out` holds the ids of items withdrawn from scoring on this form: each still
+        has its marks in `item_marks` (the answer is kept), but counts towards no total, and
+        the maximum scores shrink with them."""
         marks_by_item: dict[int, Fraction] = {}
         thirds_by_area: dict[int, int] = defaultdict(int)
         count_by_area: dict[int, int] = defaultdict(int)
@@ -114,13 +124,15 @@ class TestScorer:
         for item in items:
             marks, thirds = self._mark(item, answers.get(item.id, ""), three_of_eight)
             marks_by_item[item.id] = marks
+            if item.id in leave_out:
+                continue
             thirds_by_area[item.area_id] += thirds
             count_by_area[item.area_id] += 1
             total_thirds += thirds
         return ScoredTest(
             item_marks=marks_by_item,
             raw_score=Fraction(total_thirds, 3),
-            max_score=len(marks_by_item),
+            max_score=sum(count_by_area.values()),
             areas={
                 area_id: AreaTotal(
                     Fraction(thirds, 3), count_by_area[area_id], count_by_area[area_id]

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from .views import adjustments, appeals, item_bank, marking, outcomes, results_import, scheduling
+from .views import (
+    adjustments,
+    appeals,
+    calibration,
+    item_bank,
+    item_withdrawal,
+    marking,
+    outcomes,
+    results_import,
+    scheduling,
+)
+from .views import borderline as borderline_views
+from .views import standard_setting as angoff
+from .views import technical_report as technical_report_views
 
 app_name = "assessment"
 
@@ -91,4 +104,122 @@ urlpatterns = [
     path("forms/", item_bank.test_form_list, name="test_form_list"),
     path("forms/new/", item_bank.test_form_create, name="test_form_create"),
     path("forms/<int:form_id>/", item_bank.test_form_detail, name="test_form_detail"),
+    path("forms/dif-review/", item_withdrawal.dif_review_queue, name="dif_review_queue"),
+    path("forms/<int:form_id>/withdraw/", item_withdrawal.item_withdraw, name="item_withdraw"),
+    path(
+        "forms/<int:form_id>/withdraw/check/",
+        item_withdrawal.item_withdraw_check,
+        name="item_withdraw_check",
+    ),
+    path(
+        "withdrawals/<int:withdrawal_id>/",
+        item_withdrawal.item_withdrawn,
+        name="item_withdrawn",
+    ),
+    # Technical reports (administrators and DfE)
+    path(
+        "technical-reports/",
+        technical_report_views.technical_reports,
+        name="technical_reports",
+    ),
+    path(
+        "technical-reports/<int:pk>/",
+        technical_report_views.technical_report,
+        name="technical_report",
+    ),
+    path(
+        "technical-reports/<int:pk>/download/",
+        technical_report_views.technical_report_download,
+        name="technical_report_download",
+    ),
+    path(
+        "technical-reports/<int:pk>/retry/",
+        technical_report_views.technical_report_retry,
+        name="technical_report_retry",
+    ),
+    # Borderline regression of the simulated practice (administrators)
+    path("borderline/", borderline_views.borderline_list, name="borderline_list"),
+    path("borderline/new/", borderline_views.borderline_run, name="borderline_run"),
+    path(
+        "borderline/<int:analysis_id>/",
+        borderline_views.borderline_detail,
+        name="borderline_detail",
+    ),
+    path(
+        "borderline/<int:analysis_id>/adopt/",
+        borderline_views.borderline_adopt,
+        name="borderline_adopt",
+    ),
+    path(
+        "borderline/<int:analysis_id>/adopt/check/",
+        borderline_views.borderline_adopt_check,
+        name="borderline_adopt_check",
+    ),
+    path(
+        "borderline/<int:analysis_id>/adopted/",
+        borderline_views.borderline_adopted,
+        name="borderline_adopted",
+    ),
+    # Assessor calibration
+    path("calibration/", calibration.calibration_sets, name="calibration_sets"),
+    path("calibration/new/", calibration.calibration_set_create, name="calibration_set_create"),
+    path(
+        "calibration/<int:set_id>/",
+        calibration.calibration_set_detail,
+        name="calibration_set_detail",
+    ),
+    path(
+        "calibration/<int:set_id>/activate/",
+        calibration.calibration_set_activate,
+        name="calibration_set_activate",
+    ),
+    path(
+        "calibration/<int:set_id>/assessors/",
+        calibration.calibration_standings,
+        name="calibration_standings",
+    ),
+    path(
+        "calibration/<int:set_id>/override/",
+        calibration.calibration_override,
+        name="calibration_override",
+    ),
+    path(
+        "calibration/<int:set_id>/override/check/",
+        calibration.calibration_override_check,
+        name="calibration_override_check",
+    ),
+    path(
+        "calibration/cases/<int:case_id>/agreed/",
+        calibration.calibration_case_agreed,
+        name="calibration_case_agreed",
+    ),
+    path("calibration/mine/", calibration.my_calibration, name="my_calibration"),
+    path(
+        "calibration/cases/<int:case_id>/mark/",
+        calibration.calibration_case_mark,
+        name="calibration_case_mark",
+    ),
+    path(
+        "calibration/markings/<int:marking_id>/",
+        calibration.calibration_marking,
+        name="calibration_marking",
+    ),
+    # Standard setting: modified-Angoff exercises (administrators; invited judges rate)
+    path("standard-setting/", angoff.angoff_list, name="angoff_list"),
+    path("standard-setting/new/", angoff.angoff_open, name="angoff_open"),
+    path("standard-setting/judging/", angoff.angoff_mine, name="angoff_mine"),
+    path("standard-setting/<int:exercise_id>/", angoff.angoff_detail, name="angoff_detail"),
+    path("standard-setting/<int:exercise_id>/close/", angoff.angoff_close, name="angoff_close"),
+    path("standard-setting/<int:exercise_id>/rate/", angoff.angoff_rate, name="angoff_rate"),
+    path("standard-setting/<int:exercise_id>/adopt/", angoff.angoff_adopt, name="angoff_adopt"),
+    path(
+        "standard-setting/<int:exercise_id>/adopt/check/",
+        angoff.angoff_adopt_check,
+        name="angoff_adopt_check",
+    ),
+    path(
+        "standard-setting/<int:exercise_id>/adopted/",
+        angoff.angoff_adopt_done,
+        name="angoff_adopt_done",
+    ),
 ]

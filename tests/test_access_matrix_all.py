@@ -38,14 +38,24 @@ from assessment.models import (
     AdjustmentKind,
     AdjustmentRequest,
     Allocation,
+    AngoffExercise,
+    AngoffJudge,
+    AngoffRating,
     AreaMark,
     Attempt,
+    BorderlineAnalysis,
+    CalibrationCase,
+    CalibrationMarking,
+    CalibrationOverride,
+    CalibrationSet,
     Item,
+    ItemWithdrawal,
     MarkerRole,
     Outcome,
     OutcomeRuleSet,
     ReviewRequest,
     Sitting,
+    TechnicalReport,
     TestForm,
     TestResult,
 )
@@ -90,6 +100,7 @@ from naas.tests.factories import (
 )
 from reporting.dashboard_tables import TABLE_KEYS
 from reporting.models import LAReport
+from tests.psychometric_world import TECHNICAL_REPORT_FILE, psychometric_world
 from tests.worlds import ROLES, one_user_per_role
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +151,44 @@ ADMIN_RUNS_ASSESSMENT = (
     "assessment administrators run assessment nationally: every sitting, booking, adjustment, "
     "item, test form, rule set, attempt, allocation and outcome is theirs to manage"
 )
+ADMIN_RUNS_PSYCHOMETRICS = (
+    "assessment administrators run the psychometrics nationally: withdrawing questions from "
+    "test forms, technical reports, borderline regression, calibration sets and Angoff "
+    "exercises are theirs (policies.can_withdraw_items, can_use_technical_reports, "
+    "can_run_borderline_analysis, can_manage_calibration, can_run_standard_setting)"
+)
+# The administrator's psychometric pages whose bare POST acts (a confirm or check-your-answers
+# page, or a retry): what it does.
+PSYCHOMETRIC_POSTS_THAT_ACT = {
+    "assessment:item_withdraw_check": "the check page's POST withdraws the question",
+    "assessment:technical_report_retry": "the POST asks again for a report that failed",
+    "assessment:borderline_adopt_check": "the check page's POST adopts the cuts as new rules",
+    "assessment:calibration_set_activate": "the POST activates the calibration set",
+    "assessment:calibration_override_check": "the check page's POST grants the override",
+    "assessment:angoff_close": "the POST closes the round open now",
+    "assessment:angoff_adopt_check": "the check page's POST adopts the cut as new rules",
+}
+# The administrator's psychometric pages that name people: a calibration set's cases (their
+# candidates), assessors' calibration standings and who may be given an override, and an
+# exercise's judges (and who may be invited).
+PSYCHOMETRIC_PAGES_WITH_PEOPLE = {
+    "assessment:calibration_set_detail",
+    "assessment:calibration_standings",
+    "assessment:calibration_override",
+    "assessment:angoff_detail",
+    "assessment:angoff_close",
+}
+DFE_READS_TECHNICAL_REPORTS = (
+    "DfE staff ask for, follow and download technical reports, which hold aggregates and "
+    "pseudonymous assessor codes only (policies.can_use_technical_reports; the pages are still "
+    "checked for foreign names)"
+)
+MARKS_CALIBRATION_CASES = Remit(
+    "every assessor and moderator marks, blind and for themselves, each case of the active "
+    "calibration set whose attempt they did not mark live (policies.can_mark_calibration, "
+    "selectors.calibration_cases_for): the page shows no candidate (still checked for foreign "
+    "names)"
+)
 REMIT = {
     "administrator": {
         **{
@@ -179,6 +228,33 @@ REMIT = {
         "assessment:item_set_active": Remit(
             ADMIN_RUNS_ASSESSMENT + "; the POST takes the question out of use", may_change=True
         ),
+        **{
+            name: Remit(ADMIN_RUNS_PSYCHOMETRICS, may_show=name in PSYCHOMETRIC_PAGES_WITH_PEOPLE)
+            for name in (
+                "assessment:item_withdraw",
+                "assessment:item_withdrawn",
+                "assessment:technical_report",
+                "assessment:technical_report_download",
+                "assessment:borderline_detail",
+                "assessment:borderline_adopt",
+                "assessment:borderline_adopted",
+                "assessment:calibration_set_detail",
+                "assessment:calibration_case_agreed",
+                "assessment:calibration_standings",
+                "assessment:calibration_override",
+                "assessment:angoff_detail",
+                "assessment:angoff_adopt",
+                "assessment:angoff_adopt_done",
+            )
+        },
+        **{
+            name: Remit(
+                ADMIN_RUNS_PSYCHOMETRICS + "; " + does,
+                may_show=name in PSYCHOMETRIC_PAGES_WITH_PEOPLE,
+                may_change=True,
+            )
+            for name, does in PSYCHOMETRIC_POSTS_THAT_ACT.items()
+        },
         "feedback:letters": Remit(
             "administrators see the letters and certificates that are waiting or failed",
             may_show=True,
@@ -191,6 +267,7 @@ REMIT = {
         ),
     },
     "moderator": {
+        "assessment:calibration_case_mark": MARKS_CALIBRATION_CASES,
         "assessment:outcome_list": Remit(
             "moderators confirm the outcomes of any candidate they have no conflict of "
             "interest in (assessment.policies.can_confirm_outcome)",
@@ -211,7 +288,16 @@ REMIT = {
             "the national dashboards' tables: aggregates, never names (the page is still "
             "checked for foreign names)"
         ),
+        **{
+            name: Remit(DFE_READS_TECHNICAL_REPORTS)
+            for name in ("assessment:technical_report", "assessment:technical_report_download")
+        },
+        "assessment:technical_report_retry": Remit(
+            DFE_READS_TECHNICAL_REPORTS + "; the POST asks again for a report that failed",
+            may_change=True,
+        ),
     },
+    "assessor": {"assessment:calibration_case_mark": MARKS_CALIBRATION_CASES},
 }
 
 REFUSED = {403, 404, 405}
@@ -467,7 +553,16 @@ def _build_world() -> dict:
         "table": sorted(TABLE_KEYS)[0],
         "token": "not-this-persons-token",
     }
+    # someone else's published attempt is the calibration case
+    case_attempt = Attempt.objects.get(pk=other_la.ids["published_attempt"])
+    psychometrics = psychometric_world(
+        admin_user, test_form=test_form, case_attempt=case_attempt, today=TODAY.date()
+    )
+    national.update(psychometrics.ids)
     other_la.ids.update(national)
+    other_la.owners = [*other_la.owners, *psychometrics.owners]
+    for foreign in (other_la, same_la):
+        foreign.markers = [*foreign.markers, *psychometrics.markers]
     same_la.ids = {**other_la.ids, **same_la.ids}
     return {"users": users, "other_la": other_la, "same_la": same_la}
 
@@ -484,6 +579,14 @@ def world(django_db_setup, django_db_blocker):
         ensure_kss_frameworks()
         yield _build_world()
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def technical_report_pdf(world, _media_root, settings):
+    """The ready technical report's file, in this test's MEDIA_ROOT."""
+    path = settings.MEDIA_ROOT / TECHNICAL_REPORT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.7 technical report")
 
 
 # --- URLs ----------------------------------------------------------------------------------------
@@ -541,6 +644,12 @@ KWARG_TARGET = {
     "action_id": "support_action",
     "letter_id": "letter",
     "certificate_id": "certificate",
+    "withdrawal_id": "item_withdrawal",
+    "analysis_id": "borderline_analysis",
+    "set_id": "calibration_set",
+    "case_id": "calibration_case",
+    "marking_id": "calibration_marking",
+    "exercise_id": "angoff_exercise",
     "table": "table",
     "token": "token",
     "uidb64": "user_uid",
@@ -571,7 +680,11 @@ def _target(pattern: Pattern, kwarg: str) -> str | None:
         return TARGET_BY_PAGE[(pattern.name, kwarg)]
     if kwarg == "pk":
         namespace = pattern.name.split(":")[0]
-        return {"endorsement": "draft_endorsement", "reporting": "la_report"}.get(namespace)
+        return {
+            "endorsement": "draft_endorsement",
+            "reporting": "la_report",
+            "assessment": "technical_report",
+        }.get(namespace)
     return KWARG_TARGET.get(kwarg)
 
 
@@ -609,6 +722,16 @@ COUNTED = [
     Accreditation,
     Certificate,
     LAReport,
+    ItemWithdrawal,
+    TechnicalReport,
+    BorderlineAnalysis,
+    CalibrationSet,
+    CalibrationCase,
+    CalibrationMarking,
+    CalibrationOverride,
+    AngoffExercise,
+    AngoffJudge,
+    AngoffRating,
     AuditEvent,
 ]
 
@@ -626,6 +749,12 @@ WATCHED = [
     (Letter, ["state", "attempts"]),
     (Certificate, ["state", "attempts"]),
     (LAReport, ["state", "attempts"]),
+    (TechnicalReport, ["state", "attempts"]),
+    (BorderlineAnalysis, ["adopted_rule_set"]),
+    (CalibrationSet, ["active"]),
+    (CalibrationCase, ["agreed_marks"]),
+    (AngoffExercise, ["state"]),
+    (AngoffRating, ["probability"]),
 ]
 
 
@@ -661,8 +790,10 @@ def snapshot() -> dict:
 
 def _body(response) -> str:
     if getattr(response, "streaming", False):
+        # The test client's wrapper closes the response once it is read, with Django's
+        # close_old_connections disconnected: closing it again here would fire
+        # request_finished and close the database connection inside the world's transaction.
         content = b"".join(response.streaming_content)
-        response.close()
     else:
         content = response.content
     return content.decode(errors="replace")
@@ -733,6 +864,7 @@ def test_the_matrix_covers_every_url_and_skips_only_the_admins_own_pages():
     assert set(PUBLIC) <= set(names), "stale PUBLIC entries"
 
 
+@pytest.mark.usefixtures("technical_report_pdf")
 @pytest.mark.parametrize("role", ROLES)
 def test_no_role_reaches_anyone_elses_objects(world, role):
     # given a user in this role (or no one), and every URL with other people's ids
@@ -757,6 +889,7 @@ def test_no_role_reaches_anyone_elses_objects(world, role):
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.usefixtures("technical_report_pdf")
 def test_every_foreign_id_is_a_live_object_its_owners_can_open(world):
     """So that a refusal above means "not yours", never "no such thing": for every URL with
     kwargs, someone whose object it is (its worker, their supervisor or LA lead, its marker or

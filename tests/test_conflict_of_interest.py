@@ -162,6 +162,7 @@ def _marks_form(attempt, reason=None) -> dict:
         for name in AreaMark.TASK_FIELDS:
             data[f"area_{area.pk}_{name}"] = "3"
         data[f"area_{area.pk}_evidence"] = "Observed evidence"
+        data[f"area_{area.pk}_global_judgement"] = "2"  # met
     if reason is not None:
         data["reason"] = reason
     return data

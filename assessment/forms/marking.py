@@ -4,7 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from ..models import MARK_RUBRIC, REASON_MAX, AreaMark, PracticeTask
+from ..models import MARK_RUBRIC, REASON_MAX, AreaMark, GlobalJudgement, PracticeTask
 from ..services import MarkEntry
 from .common import form_helper
 
@@ -17,13 +17,18 @@ EVIDENCE_MAX = 2000
 
 
 class MarksForm(forms.Form):
-    """One select per task (1–4) and an evidence note for each KSS area the attempt covers.
-    Rendered by hand in the template as one fieldset per area."""
+    """One select per task (1–4) and an evidence note for each KSS area the attempt covers,
+    and the first and second markers' overall judgement of each area. Rendered by hand in the
+    template as one fieldset per area.
+
+    A moderator or reviewer (who gives a reason) settles the marks after seeing the others', so
+    their view is not an independent judgement and is not asked for."""
 
     def __init__(self, *args, areas, needs_reason: bool = False, initial_marks=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()  # for the error summary; the fields are laid out by hand
         self.areas = list(areas)
+        self.asks_judgement = not needs_reason
         initial_marks = initial_marks or {}
         for area in self.areas:
             existing = initial_marks.get(area.pk)
@@ -36,6 +41,8 @@ class MarksForm(forms.Form):
                     initial=getattr(existing, name, ""),
                     error_messages={"required": message, "invalid_choice": message},
                 )
+            if self.asks_judgement:
+                self.fields[self.judgement_name(area)] = self._judgement_field(area, existing)
             self.fields[self.evidence_name(area)] = forms.CharField(
                 label=f"Evidence for area {area.number}",
                 max_length=EVIDENCE_MAX,
@@ -58,6 +65,24 @@ class MarksForm(forms.Form):
             )
 
     @staticmethod
+    def _judgement_field(area, existing) -> forms.TypedChoiceField:
+        """The marker's overall view of the area, separate from the task marks: borderline
+        regression sets each area's cut from these judgements, so every new mark needs one."""
+        message = f"Choose the overall judgement for area {area.number}"
+        return forms.TypedChoiceField(
+            label="Overall judgement for this area",
+            choices=GlobalJudgement.choices,
+            coerce=int,
+            widget=forms.RadioSelect,
+            initial=getattr(existing, "global_judgement", None),
+            error_messages={"required": message, "invalid_choice": message},
+        )
+
+    @staticmethod
+    def judgement_name(area) -> str:
+        return f"area_{area.pk}_global_judgement"
+
+    @staticmethod
     def mark_name(area, task_field: str) -> str:
         return f"area_{area.pk}_{task_field}"
 
@@ -66,11 +91,13 @@ class MarksForm(forms.Form):
         return f"area_{area.pk}_evidence"
 
     def rows(self):
-        """(area, [bound mark fields], bound evidence field) for the template."""
+        """(area, [bound mark fields], bound judgement field, bound evidence field) for the
+        template."""
         return [
             (
                 area,
                 [self[self.mark_name(area, name)] for name in AreaMark.TASK_FIELDS],
+                self[self.judgement_name(area)] if self.asks_judgement else None,
                 self[self.evidence_name(area)],
             )
             for area in self.areas
@@ -81,6 +108,7 @@ class MarksForm(forms.Form):
             area.pk: MarkEntry(
                 *(self.cleaned_data[self.mark_name(area, name)] for name in AreaMark.TASK_FIELDS),
                 evidence_note=self.cleaned_data[self.evidence_name(area)],
+                global_judgement=self.cleaned_data.get(self.judgement_name(area)),
             )
             for area in self.areas
         }

@@ -3,6 +3,13 @@ adjustments), item_bank, results, marking, outcomes and appeals. Everything is r
 so `from assessment.models import X` works wherever X lives."""
 
 from .appeals import ReviewRequest, ReviewState
+from .borderline import BorderlineAnalysis
+from .calibration import (
+    CalibrationCase,
+    CalibrationMarking,
+    CalibrationOverride,
+    CalibrationSet,
+)
 from .item_bank import (
     FORMAT_SHAPE,
     OPTION_LETTERS,
@@ -15,8 +22,18 @@ from .item_bank import (
     TestFormItem,
     valid_keys,
 )
+from .item_withdrawal import ItemWithdrawal
 from .limits import DETAIL_MAX, REASON_MAX
-from .marking import MARK_MAX, MARK_MIN, MARK_RUBRIC, Allocation, AreaMark, MarkerRole, PracticeTask
+from .marking import (
+    MARK_MAX,
+    MARK_MIN,
+    MARK_RUBRIC,
+    Allocation,
+    AreaMark,
+    GlobalJudgement,
+    MarkerRole,
+    PracticeTask,
+)
 from .outcomes import AreaOutcome, Outcome, OutcomeResult, OutcomeRuleSet
 from .results import ResultsImport, TestAreaScore, TestResponse, TestResult
 from .scheduling import (
@@ -31,6 +48,15 @@ from .scheduling import (
     Sitting,
     Slot,
 )
+from .standard_setting import (
+    AngoffCutChoice,
+    AngoffExercise,
+    AngoffJudge,
+    AngoffRating,
+    AngoffRound,
+    AngoffState,
+)
+from .technical_report import REPORT_UNFINISHED_STATES, TechnicalReport
 
 __all__ = [
     "DETAIL_MAX",
@@ -40,20 +66,34 @@ __all__ = [
     "MARK_RUBRIC",
     "OPTION_LETTERS",
     "REASON_MAX",
+    "REPORT_UNFINISHED_STATES",
     "SEAT_TAKING_STATES",
     "AdjustmentDecision",
     "AdjustmentKind",
     "AdjustmentRequest",
     "Allocation",
+    "AngoffCutChoice",
+    "AngoffExercise",
+    "AngoffJudge",
+    "AngoffRating",
+    "AngoffRound",
+    "AngoffState",
     "AreaMark",
     "AreaOutcome",
     "AssessmentCentre",
     "Attempt",
     "AttemptArea",
     "AttemptState",
+    "BorderlineAnalysis",
+    "CalibrationCase",
+    "CalibrationMarking",
+    "CalibrationOverride",
+    "CalibrationSet",
     "FormSection",
+    "GlobalJudgement",
     "Item",
     "ItemFormat",
+    "ItemWithdrawal",
     "MarkerRole",
     "MultiSelectScoring",
     "Outcome",
@@ -66,6 +106,7 @@ __all__ = [
     "Scenario",
     "Sitting",
     "Slot",
+    "TechnicalReport",
     "TestAreaScore",
     "TestForm",
     "TestFormItem",

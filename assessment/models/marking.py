@@ -74,6 +74,17 @@ MARK_RUBRIC = {
 }
 
 
+class GlobalJudgement(models.IntegerChoices):
+    """A marker's overall view of an area, the x of borderline regression. The values are
+    `assessment.psychometrics.standard_setting.GlobalGrade`'s (a test pins them equal); it is
+    not imported here because it brings statsmodels into every start-up."""
+
+    NOT_MET = 0, "Not met"
+    BORDERLINE = 1, "Borderline"
+    MET = 2, "Met"
+    EXCEEDS = 3, "Exceeds"
+
+
 def _mark_field(label):
     return models.PositiveSmallIntegerField(
         label, validators=[MinValueValidator(MARK_MIN), MaxValueValidator(MARK_MAX)]
@@ -90,6 +101,13 @@ class AreaMark(models.Model):
     reflective = _mark_field("reflective task")
     written = _mark_field("written task")
     evidence_note = models.TextField(max_length=2000)
+    global_judgement = models.PositiveSmallIntegerField(
+        "overall judgement",
+        choices=GlobalJudgement.choices,
+        null=True,
+        blank=True,
+        help_text="Empty for marks recorded before judgements were asked for",
+    )
     recorded_at = models.DateTimeField(auto_now=True)
 
     TASK_FIELDS = ("role_play_1", "role_play_2", "reflective", "written")

@@ -4,6 +4,24 @@ query count stays the same however much data there is. Reads never write.
 The sub-domains are modules of this package; this module names them all so callers can say
 `selectors.current_outcome(...)` without knowing which sub-domain holds it."""
 
+from .borderline import (
+    AreaObservations,
+    borderline_analyses,
+    borderline_analysis,
+    borderline_observations,
+)
+from .calibration import (
+    assessor_standing,
+    assessor_standings,
+    calibration_cases_for,
+    calibration_problem,
+)
+from .item_withdrawal import (
+    dif_review_queue,
+    form_questions,
+    form_withdrawals,
+    withdrawal_summary,
+)
 from .marking import (
     allocation_problems,
     attempt_next_step,
@@ -55,25 +73,69 @@ from .pages import (
     test_results_for_assessor,
     worker_outcomes,
 )
+from .psychometrics import (
+    candidate_groups,
+    double_marks,
+    item_score_matrices,
+    item_score_matrix,
+    published_outcomes,
+)
+from .standard_setting import (
+    FormResults,
+    angoff_exercise,
+    angoff_exercises,
+    angoff_invitable_users,
+    angoff_judge_exercises,
+    angoff_judge_of,
+    angoff_judge_ratings,
+    angoff_judges_progress,
+    form_items,
+    form_results,
+)
 
 __all__ = [
+    "AreaObservations",
+    "FormResults",
     "adjustment_decisions",
     "adjustment_for_decision",
     "adjustments_pending",
     "allocation_problems",
     "allocations_for_assessor",
+    "angoff_exercise",
+    "angoff_exercises",
+    "angoff_invitable_users",
+    "angoff_judge_exercises",
+    "angoff_judge_of",
+    "angoff_judge_ratings",
+    "angoff_judges_progress",
     "areas_not_met",
+    "assessor_standing",
+    "assessor_standings",
     "attempt_detail",
     "attempt_for_marking",
     "attempt_next_step",
     "attempts_for_worker",
     "attempts_to_allocate",
     "bookable_endorsements_for_worker",
+    "borderline_analyses",
+    "borderline_analysis",
+    "borderline_observations",
+    "calibration_cases_for",
+    "calibration_problem",
+    "candidate_groups",
     "current_outcome",
+    "dif_review_queue",
+    "double_marks",
     "eligible_markers",
     "fast_track_closes",
     "fast_track_problems",
     "final_marks",
+    "form_items",
+    "form_questions",
+    "form_results",
+    "form_withdrawals",
+    "item_score_matrices",
+    "item_score_matrix",
     "items_filtered",
     "knowledge_by_area",
     "la_lead_overview",
@@ -84,6 +146,7 @@ __all__ = [
     "outcome_history",
     "outcomes_to_confirm",
     "outcomes_to_publish",
+    "published_outcomes",
     "review_deadline",
     "review_detail",
     "review_problems",
@@ -101,5 +164,6 @@ __all__ = [
     "test_forms_with_counts",
     "test_result_for_attempt",
     "test_results_for_assessor",
+    "withdrawal_summary",
     "worker_outcomes",
 ]

@@ -19,6 +19,7 @@ from ..outcome_rules import (
     observation_mean,
 )
 from ..rules import BORDERLINE_MARGIN, in_second_marking_sample
+from .calibration import calibration_problem
 from .outcomes import rule_parameters_current
 
 
@@ -41,6 +42,9 @@ def allocation_problems(*, attempt: Attempt, assessor, role: str) -> list[str]:
             f"{name} already has a part in this attempt ({earlier.get_role_display().lower()}); "
             "choose someone else"
         )
+    calibration = calibration_problem(attempt=attempt, assessor=assessor)
+    if calibration:
+        problems.append(calibration)
     return problems
 
 

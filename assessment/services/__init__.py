@@ -10,6 +10,18 @@ from .appeals import (
     review_decide,
     review_request,
 )
+from .borderline import (
+    borderline_analysis_adopt,
+    borderline_analysis_run,
+)
+from .calibration import (
+    calibration_case_add,
+    calibration_case_agreed_marks_change,
+    calibration_marking_submit,
+    calibration_override_grant,
+    calibration_set_activate,
+    calibration_set_create,
+)
 from .common import (
     CHANGED_MESSAGE,
     AssessmentError,
@@ -22,6 +34,11 @@ from .item_bank import (
     scenario_create,
     test_form_create,
     test_form_set_active,
+)
+from .item_withdrawal import (
+    WithdrawalOutcome,
+    item_withdraw,
+    withdrawal_problems,
 )
 from .marking import (
     MarkEntry,
@@ -52,6 +69,19 @@ from .scheduling import (
     sitting_create,
     sitting_record_attendance,
 )
+from .standard_setting import (
+    angoff_exercise_adopt,
+    angoff_exercise_open,
+    angoff_judge_invite,
+    angoff_ratings_save,
+    angoff_round_one_close,
+    angoff_round_two_close,
+)
+from .technical_report import (
+    technical_report_build,
+    technical_report_request,
+    technical_report_retry,
+)
 
 __all__ = [
     "CHANGED_MESSAGE",
@@ -59,18 +89,34 @@ __all__ = [
     "AssessmentError",
     "MarkEntry",
     "ResultsImportOutcome",
+    "WithdrawalOutcome",
     "adjustment_decide",
     "allocation_create",
+    "angoff_exercise_adopt",
+    "angoff_exercise_open",
+    "angoff_judge_invite",
+    "angoff_ratings_save",
+    "angoff_round_one_close",
+    "angoff_round_two_close",
     "attempt_book",
     "attempt_book_fast_track",
     "attempt_cancel",
     "attempt_rebook",
     "attempt_record_attendance",
+    "borderline_analysis_adopt",
+    "borderline_analysis_run",
+    "calibration_case_add",
+    "calibration_case_agreed_marks_change",
+    "calibration_marking_submit",
+    "calibration_override_grant",
+    "calibration_set_activate",
+    "calibration_set_create",
     "centre_create",
     "item_create",
     "item_problems",
     "item_revise",
     "item_set_active",
+    "item_withdraw",
     "lock_sitting_with_a_place",
     "mark_entry_problems",
     "marks_submit",
@@ -84,7 +130,11 @@ __all__ = [
     "scenario_create",
     "sitting_create",
     "sitting_record_attendance",
+    "technical_report_build",
+    "technical_report_request",
+    "technical_report_retry",
     "test_form_create",
     "test_form_set_active",
     "test_results_import",
+    "withdrawal_problems",
 ]

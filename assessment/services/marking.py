@@ -18,6 +18,7 @@ from ..models import (
     Allocation,
     AreaMark,
     Attempt,
+    GlobalJudgement,
     MarkerRole,
     PracticeTask,
 )
@@ -36,13 +37,16 @@ from .outcomes import outcome_compute
 
 @dataclass(frozen=True)
 class MarkEntry:
-    """One marker's marks for one KSS area: each task 1–4, and the evidence for them."""
+    """One marker's marks for one KSS area: each task 1–4, the evidence for them, and the
+    marker's overall judgement of the area (GlobalJudgement; the marking form asks for it,
+    None where it was not given)."""
 
     role_play_1: int | None
     role_play_2: int | None
     reflective: int | None
     written: int | None
     evidence_note: str = ""
+    global_judgement: int | None = None
 
     def task_marks(self) -> list[int | None]:
         return [getattr(self, name) for name in AreaMark.TASK_FIELDS]
@@ -90,27 +94,45 @@ def _store_marks(allocation: Allocation, marks: dict[int, MarkEntry], actor) -> 
                 allocation=allocation,
                 area_id=area_id,
                 evidence_note=entry.evidence_note.strip(),
+                global_judgement=entry.global_judgement,
                 **values,
             )
             audit_event_record(
                 actor=actor,
                 subject=mark,
                 action=AssessmentAction.MARK_RECORDED,
-                detail={"attempt": allocation.attempt_id, "role": allocation.role, **values},
+                detail={
+                    "attempt": allocation.attempt_id,
+                    "role": allocation.role,
+                    **values,
+                    "global_judgement": entry.global_judgement,
+                },
             )
             continue
         before = dict(zip(AreaMark.TASK_FIELDS, mark.task_marks(), strict=True))
-        if before == values and mark.evidence_note == entry.evidence_note.strip():
+        unchanged = (
+            before == values
+            and mark.evidence_note == entry.evidence_note.strip()
+            and mark.global_judgement == entry.global_judgement
+        )
+        if unchanged:
             continue
+        judgement_before = mark.global_judgement
         for name, value in values.items():
             setattr(mark, name, value)
         mark.evidence_note = entry.evidence_note.strip()
+        mark.global_judgement = entry.global_judgement
         mark.save()
         audit_event_record(
             actor=actor,
             subject=mark,
             action=AssessmentAction.MARK_CHANGED,
-            detail={"attempt": allocation.attempt_id, "from": before, "to": values},
+            detail={
+                "attempt": allocation.attempt_id,
+                "from": before,
+                "to": values,
+                "global_judgement": {"from": judgement_before, "to": entry.global_judgement},
+            },
         )
 
 
@@ -231,4 +253,8 @@ def mark_entry_problems(attempt: Attempt, marks: dict[int, MarkEntry]) -> list[s
                 problems.append(f"Enter a mark from 1 to 4 for {task.lower()} in {label}")
         if not entry.evidence_note.strip():
             problems.append(f"Enter the evidence for {label}")
+        if entry.global_judgement is not None and entry.global_judgement not in (
+            GlobalJudgement.values
+        ):
+            problems.append(f"Choose the overall judgement for {label}")
     return problems

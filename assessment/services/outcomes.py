@@ -88,11 +88,15 @@ def rule_set_create(
     return rule_set
 
 
-def outcome_compute(*, attempt: Attempt, actor) -> Outcome:
+def outcome_compute(
+    *, attempt: Attempt, actor, rule_set: OutcomeRuleSet | None = None, correction: bool = False
+) -> Outcome:
     """Turn the final marks and the knowledge test into a new outcome version (not yet
     confirmed). A retake's areas are merged with the earlier attempt's met areas. Call inside
-    the transaction that locked the attempt."""
-    rule_set = rule_set_current(attempt.framework)
+    the transaction that locked the attempt. A `correction` of the evidence (an item withdrawn
+    from scoring) may replace a published outcome, under the `rule_set` that outcome used:
+    the rules did not change, the evidence did."""
+    rule_set = rule_set or rule_set_current(attempt.framework)
     rules = RuleParameters.from_json(rule_set.parameters)
     marks = final_marks(attempt)
     knowledge = knowledge_by_area(attempt)
@@ -135,7 +139,7 @@ def outcome_compute(*, attempt: Attempt, actor) -> Outcome:
     previous = attempt.outcomes.select_for_update().filter(superseded_at__isnull=True).first()
     version = (attempt.outcomes.aggregate(v=Max("version"))["v"] or 0) + 1
     if previous is not None:
-        if previous.is_published and attempt.state != AttemptState.UNDER_REVIEW:
+        if previous.is_published and attempt.state != AttemptState.UNDER_REVIEW and not correction:
             raise AssessmentError("A published outcome cannot be changed")
         previous.superseded_at = now
         previous.save(update_fields=["superseded_at"])
@@ -234,13 +238,15 @@ def outcomes_publish(*, outcome_ids: list[int], actor) -> list[Outcome]:
         superseded = list(
             attempt.outcomes.filter(published_at__isnull=False, superseded_at__isnull=False)
         )
-        transition_apply(
-            attempt,
-            "publish_outcome",
-            actor=actor,
-            action=AssessmentAction.ATTEMPT_OUTCOME_PUBLISHED,
-            refuse=refused(),
-        )
+        # A corrected version of an outcome already published leaves the attempt where it is.
+        if attempt.state != AttemptState.OUTCOME_PUBLISHED:
+            transition_apply(
+                attempt,
+                "publish_outcome",
+                actor=actor,
+                action=AssessmentAction.ATTEMPT_OUTCOME_PUBLISHED,
+                refuse=refused(),
+            )
         outcome.attempt = attempt
         outcome.published_at = now
         outcome.save(update_fields=["published_at"])

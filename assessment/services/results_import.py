@@ -27,6 +27,7 @@ from .common import (
     insert_rows,
     require_administrator,
 )
+from .item_withdrawal import withdrawn_item_ids
 
 
 @dataclass
@@ -124,11 +125,14 @@ def _mark_sat(check: ResultsCheck, actor, now) -> int:
 
 def _store_results(check: ResultsCheck, results_import: ResultsImport, actor, now) -> None:
     scorer = TestScorer()
+    # Items withdrawn from scoring on a form stay out of every later result on it too.
+    withdrawn = withdrawn_item_ids(check.form_items, lock=True)
     scored = [
         scorer.score(
             items=check.form_items[candidate.form.pk],
             answers=candidate.answers,
             three_of_eight=candidate.form.three_of_eight_scoring,
+            leave_out=withdrawn[candidate.form.pk],
         )
         for candidate in check.new
     ]

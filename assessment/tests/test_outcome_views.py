@@ -227,6 +227,7 @@ def _form_data(attempt, marks=("3", "3", "3", "3"), note="Clear evidence", reaso
         for name, value in zip(AreaMark.TASK_FIELDS, marks, strict=True):
             data[f"area_{area.pk}_{name}"] = value
         data[f"area_{area.pk}_evidence"] = note
+        data[f"area_{area.pk}_global_judgement"] = "2"  # met
     if reason is not None:
         data["reason"] = reason
     return data

@@ -2,13 +2,25 @@
 
 from django.db import transaction
 
-from assessment.models import AreaOutcome, Attempt, AttemptArea, Outcome, Sitting
+from assessment.models import (
+    AreaOutcome,
+    Attempt,
+    AttemptArea,
+    Item,
+    Outcome,
+    ResultsImport,
+    Scenario,
+    Sitting,
+    TestForm,
+    TestResult,
+)
 from endorsement.models import Endorsement
 from feedback.models import SupportAction, SupportPlan
 from naas.models import LocalAuthority, SocialWorker, StaffRole, User
 
 from ..models import LAReport
 from .population import CENTRE_NAME, DOMAIN, ONS_PREFIX
+from .psychometric_data import ITEM_PREFIX, staff_emails
 
 
 def exists() -> bool:
@@ -26,6 +38,7 @@ def reset() -> None:
     AreaOutcome.objects.filter(outcome__in=outcomes).delete()
     outcomes.delete()
     attempts = Attempt.objects.filter(worker__in=workers)
+    _remove_test_results(attempts)
     AttemptArea.objects.filter(attempt__in=attempts).delete()
     attempts.filter(parent__isnull=False).delete()
     attempts.delete()
@@ -43,3 +56,17 @@ def reset() -> None:
     User.objects.filter(pk__in=user_ids + supervisor_ids, email__endswith=f"@{DOMAIN}").delete()
     las.delete()
     Sitting.objects.filter(centre__name=CENTRE_NAME).delete()
+    # The seeded item bank and staff, once nothing refers to them any more.
+    TestForm.objects.filter(code__startswith=ITEM_PREFIX).delete()
+    Item.objects.filter(code__startswith=ITEM_PREFIX).delete()
+    Scenario.objects.filter(code__startswith=ITEM_PREFIX).delete()
+    User.objects.filter(email__in=staff_emails()).delete()
+
+
+def _remove_test_results(attempts) -> None:
+    """Results (their responses and area scores go with them) and their files; the
+    allocations and marks go with the attempts."""
+    results = TestResult.objects.filter(attempt__in=attempts)
+    import_ids = set(results.values_list("results_import_id", flat=True))
+    results.delete()
+    ResultsImport.objects.filter(pk__in=import_ids).delete()

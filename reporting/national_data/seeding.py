@@ -65,6 +65,7 @@ from .population import (
     _moment,
     _weighted,
 )
+from .psychometric_data import seed_psychometrics
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Summary:
     attempts: int = 0
     outcomes: int = 0
     accredited: int = 0
+    test_results: int = 0
 
 
 def _insert(model, objects: list) -> list:
@@ -106,7 +108,9 @@ def _place_names(count: int) -> list[str]:
 
 
 @transaction.atomic
-def seed(*, workers: int, today: date, seed_value: int = 2022) -> Summary:
+def seed(
+    *, workers: int, today: date, seed_value: int = 2022, endorsed_share: float | None = None
+) -> Summary:
     rng = random.Random(seed_value)
     summary = Summary()
     phases = _phases()
@@ -208,7 +212,7 @@ def seed(*, workers: int, today: date, seed_value: int = 2022) -> Summary:
     endorsements, journeys = [], []
     for worker in people:
         la = la_by_pk[worker.local_authority_id]
-        chance = ENDORSED[la.phase.code]
+        chance = ENDORSED[la.phase.code] if endorsed_share is None else endorsed_share
         if worker.employment_type == EmploymentType.AGENCY:
             chance *= 0.6 if la.endorses_agency_workers else 0
         if rng.random() >= chance:
@@ -440,4 +444,8 @@ def seed(*, workers: int, today: date, seed_value: int = 2022) -> Summary:
     summary.accredited = len(
         {o.attempt.worker_id for o in outcomes if o.result == OutcomeResult.MET}
     )
+    summary.test_results = seed_psychometrics(
+        attempts=attempts, area_rows=area_rows, areas=areas, frameworks=frameworks,
+        password=password, seed_value=seed_value,
+    )  # fmt: skip
     return summary
