@@ -174,7 +174,7 @@ class Bar:
     flagged: bool
 
 
-CHART_LABEL_WIDTH = 70
+CHART_LABEL_WIDTH = 90  # room for an item code at the chart's font size
 CHART_PLOT_WIDTH = 400
 CHART_ROW_HEIGHT = 14
 CHART_TOP = 18
