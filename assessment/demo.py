@@ -320,7 +320,17 @@ def _past_sitting_with_results(admin, centre, form, today) -> None:
     services.test_results_import(
         sitting=sitting, records=records, actor=admin, file_name="demo-results.csv"
     )
-    return attempts
+    _booked_before(attempts, sitting.date, today)
+    return [type(a).objects.get(pk=a.pk) for a in attempts]
+
+
+def _booked_before(attempts, sitting_day: date, today: date) -> None:
+    """A sitting moved into the past was booked three weeks before it was held (and after the
+    endorsement, made 40 days ago by `_endorse_directly`), not on the day the demo is seeded."""
+    booked_at = timezone.now() - timedelta(days=(today - sitting_day).days + 21)
+    for attempt in attempts:
+        type(attempt).objects.filter(pk=attempt.pk).update(booked_at=booked_at)
+        Endorsement.objects.filter(pk=attempt.endorsement_id).update(used_at=booked_at)
 
 
 # --- Simulated practice, moderation and outcomes ----------------------------------------------
@@ -399,6 +409,7 @@ def _sat_with_results(admin, centre, forms, today, candidates):
             services.attempt_book(endorsement=endorsement, sitting=sitting, actor=worker.user)
         )
     Sitting.objects.filter(pk=sitting.pk).update(date=today - timedelta(days=14))
+    _booked_before(attempts, today - timedelta(days=14), today)
     records, line = [], 1
     for attempt in attempts:
         form = forms[attempt.level]

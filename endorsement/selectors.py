@@ -97,16 +97,47 @@ def endorsement_problems(
     )
 
 
+def _stage(endorsement: Endorsement) -> int:
+    """How far an open endorsement still has to go: a draft (waiting for consent or sign-off)
+    first, then one signed off, then one endorsed and unbooked, then one already booked."""
+    if endorsement.state == EndorsementState.DRAFT:
+        return 0
+    if endorsement.state == EndorsementState.SIGNED_OFF:
+        return 1
+    return 2 if endorsement.used_at is None else 3
+
+
+def current_first(endorsements, job_level: str) -> list[Endorsement]:
+    """The open endorsements, the current one first: the one still furthest from an assessment
+    (a draft waiting for the worker's consent is what she acts on), then the worker's role
+    level, then the newest. Every page that shows "the" endorsement asks this."""
+    open_ones = [e for e in endorsements if e.is_open]
+    return sorted(
+        open_ones, key=lambda e: (_stage(e), e.level != job_level, -e.created_at.timestamp(), -e.pk)
+    )
+
+
+def current_endorsement(endorsements, job_level: str) -> Endorsement | None:
+    ordered = current_first(endorsements, job_level)
+    return ordered[0] if ordered else None
+
+
 @dataclass
 class SuperviseeRow:
     worker: SocialWorker
-    endorsement: Endorsement | None
+    endorsement: Endorsement | None  # the current open one
     problems: list[Problem]
+    latest: Endorsement | None = None  # the newest of any state
+
+    @property
+    def shown(self) -> Endorsement | None:
+        """The endorsement whose state the list shows: the open one, else the latest closed."""
+        return self.endorsement or self.latest
 
     @property
     def status_label(self) -> str:
         if self.endorsement is None:
-            return "Not started"
+            return self.latest.get_state_display() if self.latest else "Not started"
         if self.endorsement.state == EndorsementState.DRAFT and not self.problems:
             return "Ready to sign off"
         return self.endorsement.get_state_display()
@@ -133,17 +164,16 @@ def supervisees_with_readiness(user: User, *, today: date) -> list[SuperviseeRow
         .prefetch_related(
             Prefetch(
                 "endorsements",
-                queryset=Endorsement.objects.filter(state__in=OPEN_STATES).order_by(
-                    "-created_at", "-id"
-                ),
-                to_attr="open_endorsements",
+                queryset=Endorsement.objects.order_by("-created_at", "-id"),
+                to_attr="all_endorsements",
             )
         )
         .order_by("user__full_name", "pk")
     )
     rows = []
     for worker in workers:
-        endorsement = worker.open_endorsements[0] if worker.open_endorsements else None
+        open_endorsements = current_first(worker.all_endorsements, worker.job_level)
+        endorsement = open_endorsements[0] if open_endorsements else None
         level = endorsement.level if endorsement else worker.job_level
         problems = eligibility_problems(
             worker=worker,
@@ -151,22 +181,28 @@ def supervisees_with_readiness(user: User, *, today: date) -> list[SuperviseeRow
             consent_recorded=bool(endorsement and endorsement.has_consent),
             evidence=Evidence(worker.session_count, worker.latest_considered),
             today=today,
-            has_other_open_endorsement=sum(e.level == level for e in worker.open_endorsements) > 1,
+            has_other_open_endorsement=sum(e.level == level for e in open_endorsements) > 1,
         )
         if endorsement is None:
             problems.insert(0, Problem(Rule.NOT_STARTED, "Start an endorsement"))
-        rows.append(SuperviseeRow(worker=worker, endorsement=endorsement, problems=problems))
+        latest = worker.all_endorsements[0] if worker.all_endorsements else None
+        rows.append(
+            SuperviseeRow(worker=worker, endorsement=endorsement, problems=problems, latest=latest)
+        )
     return rows
 
 
-def open_endorsement_of(worker: SocialWorker) -> Endorsement | None:
-    """The worker's open endorsement (the one at their role's level first)."""
-    open_ones = list(
-        Endorsement.objects.filter(worker=worker, state__in=OPEN_STATES).select_related(
-            "signed_off_by", "endorsed_by"
-        )
+def open_endorsements_of(worker: SocialWorker) -> list[Endorsement]:
+    """The worker's open endorsements, the current one first (see `current_first`)."""
+    open_ones = Endorsement.objects.filter(worker=worker, state__in=OPEN_STATES).select_related(
+        "signed_off_by", "endorsed_by"
     )
-    open_ones.sort(key=lambda e: (e.level != worker.job_level, -e.pk))
+    return current_first(open_ones, worker.job_level)
+
+
+def open_endorsement_of(worker: SocialWorker) -> Endorsement | None:
+    """The worker's current open endorsement (see `current_first`)."""
+    open_ones = open_endorsements_of(worker)
     return open_ones[0] if open_ones else None
 
 

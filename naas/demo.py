@@ -131,6 +131,9 @@ LAST_NAMES = [
     "Smith",
 ]
 WORKERS_PER_LA = 22
+# The last few Leeds workers joined recently: the supervisor's list shows someone short of
+# Leeds's minimum tenure (the README's endorsement journey).
+LEEDS_NEW_STARTERS = 2
 
 
 def demo_email(name: str) -> str:
@@ -209,12 +212,15 @@ def seed_core(today: date) -> dict:
             number += 1
             name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
             user = ensure_user(f"sw{number}@{DEMO_DOMAIN}", name)
+            employed_since = add_months(today, -rng.randint(2, 120))
+            if la == leeds and index >= WORKERS_PER_LA - LEEDS_NEW_STARTERS:
+                employed_since = add_months(today, -(la.min_tenure_months // 2))
             _ensure_worker(
                 user,
                 la,
                 number=f"SW{number}",
                 supervisor=supervisors[index % len(supervisors)],
-                employed_since=add_months(today, -rng.randint(2, 120)),
+                employed_since=employed_since,
                 agency=rng.random() < 0.15,
             )
     _ensure_worker(

@@ -41,6 +41,18 @@ class SignInForm(AuthenticationForm):
         # Emails are stored in lower case; match them (and key the lockout) the same way.
         return self.cleaned_data["username"].strip().lower()
 
+    def clean(self):
+        # Wrong details are an error on the email field (GOV.UK: the summary links to it and
+        # the field shows it inline). authenticate() has already run, so axes counts it as
+        # before.
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code != "invalid_login":
+                raise
+            self.add_error("username", error)
+            return self.cleaned_data
+
 
 class StaffImportForm(forms.Form):
     csv_file = forms.FileField(
@@ -146,6 +158,12 @@ class NewPasswordForm(SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        # Our hint, once: not Django's list of its validators' rules as well.
+        self.fields[
+            "new_password1"
+        ].help_text = (
+            "Use at least 8 characters. Do not use a common password or one made only of numbers."
+        )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("new_password1", field_width="two-thirds"),

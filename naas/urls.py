@@ -35,6 +35,7 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # New accounts (from a staff import) and forgotten passwords both set a password by email.
     path(
         "password/",

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import dates, policies, selectors, services
@@ -35,6 +37,13 @@ def home(request):
     if start is None:
         return render(request, "naas/no_role.html", status=403)
     return redirect(start)
+
+
+@require_safe
+@cache_control(public=True, max_age=60 * 60 * 24)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to GOV.UK's icon."""
+    return redirect(static("images/favicon.ico"), permanent=True)
 
 
 @require_safe

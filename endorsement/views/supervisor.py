@@ -188,8 +188,7 @@ def supervisee(request, worker_id: int):
 def start(request, worker_id: int):
     worker = supervisee_or_404(request, worker_id)
     back = back_to_worker(worker)
-    existing = selectors.open_endorsement_of(worker)
-    if existing is not None and existing.level == worker.job_level:
+    if any(e.level == worker.job_level for e in selectors.open_endorsements_of(worker)):
         return refusal_page(
             request, EndorsementError(f"{worker.full_name} already has an open endorsement"), back
         )

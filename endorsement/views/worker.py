@@ -32,7 +32,8 @@ WITHDRAW = endorsement_flow("withdraw")
 
 def _my_page(request, *, consent_form=None, status=200):
     endorsements = list(selectors.endorsements_of_user(request.user))
-    current = next((e for e in endorsements if e.is_open), None)
+    job_level = endorsements[0].worker.job_level if endorsements else ""
+    current = selectors.current_endorsement(endorsements, job_level)
     if consent_form is None and current and current.state == EndorsementState.DRAFT:
         consent_form = ConsentForm(initial={"version": current.version})
     return render(

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
@@ -28,6 +29,7 @@ from assessment.psychometrics.dif import DifCategory, dif_all_items
 from assessment.scoring import score_test, to_decimal
 from assessment.selectors.psychometrics import double_marks, item_score_matrices
 from naas.models import EthnicityGroup, Level, Phase, User
+from naas.tests.factories import ensure_kss_frameworks
 from reporting import national_data
 from reporting.national_data import population
 from reporting.national_data import psychometric_data as planted
@@ -47,6 +49,10 @@ def national(django_db_setup, django_db_blocker):
     """One dense national seed for the whole module (it takes a while), removed afterwards
     with whatever the seed made besides the national rows."""
     with django_db_blocker.unblock():
+        # A transactional test earlier on this worker may have flushed the frameworks the data
+        # migration loads, and re-made content types under new ids.
+        ContentType.objects.clear_cache()
+        ensure_kss_frameworks()
         phases_before = set(Phase.objects.values_list("pk", flat=True))
         summary = national_data.seed(workers=WORKERS, today=TODAY, endorsed_share=1.0)
     yield summary
