@@ -20,6 +20,7 @@ from .. import policies, selectors, services
 from ..forms.outcomes import RuleSetForm
 from ..models import AttemptState, Outcome
 from ..outcome_rules import RuleParameters
+from ..templatetags.assessment_tags import rule_number, share_of_areas
 from .common import ADMIN, confirm_page, form_page, posted, refusal_shown_on
 
 
@@ -129,17 +130,10 @@ def outcome_detail(request, outcome_id: int):
 
 
 def _rules_text(rules: RuleParameters) -> dict:
-    def fmt(value):
-        text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-        return text
-
-    fraction = rules.partially_met_fraction
     return {
-        "threshold": fmt(rules.observation_threshold),
-        "cut": fmt(rules.knowledge_cut_percent),
-        "fraction": f"{fraction.numerator}/{fraction.denominator}"
-        if fraction.denominator != 1
-        else "all",
+        "threshold": rule_number(rules.observation_threshold),
+        "cut": rule_number(rules.knowledge_cut_percent),
+        "fraction": share_of_areas(rules.partially_met_fraction),
     }
 
 

@@ -58,7 +58,10 @@ def my_assessment(request):
 
 @role_required(Role.LA_LEAD)
 def la_bookings(request):
-    return render(request, "assessment/la_bookings.html", selectors.la_lead_overview(request.user))
+    overview = selectors.la_lead_overview(request.user)
+    # the status tag tells marked, agreed and moderated apart by the allocations: one query
+    overview["attempts"] = overview["attempts"].prefetch_related("allocations")
+    return render(request, "assessment/la_bookings.html", overview)
 
 
 def _endorsement_to_book(request, endorsement_id: int) -> Endorsement:
@@ -295,7 +298,8 @@ def sitting_create(request):
 @require_http_methods(["GET", "POST"])
 def sitting_detail(request, sitting_id: int):
     sitting = sitting_or_404(sitting_id)
-    candidates = list(selectors.sitting_attendance(sitting))
+    # the status tag tells marked, agreed and moderated apart by the allocations: one query
+    candidates = list(selectors.sitting_attendance(sitting).prefetch_related("allocations"))
     booked = [a for a in candidates if a.state == AttemptState.BOOKED]
     day_reached = sitting.date <= timezone.localdate()
     form = None

@@ -146,6 +146,8 @@ def test_requesting_a_report_goes_to_its_progress_page(
     assert response.redirect_chain[-1][0] == reverse("reporting:la_report", args=[report.pk])
     # eager Celery has made it already
     assert b"Download the report as a PDF" in response.content
+    # how it was asked for, as written (the LA stays in capitals)
+    assert b"(Requested by the LA)" in response.content
 
 
 def test_a_period_ending_before_it_starts_is_refused(client, data):
