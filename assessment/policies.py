@@ -189,17 +189,18 @@ def can_mark(user, allocation) -> bool:
 
 
 def can_view_all_marks(user, attempt) -> bool:
-    """Every marker's marks side by side: administrators, and the attempt's moderator or
-    reviewer without a conflict of interest. Never the first or second marker: second
-    marking is blind."""
+    """Every marker's marks side by side: administrators, the attempt's moderator or
+    reviewer, and the second marker once their own marks are in, none with a conflict of
+    interest. Never the first marker, nor the second before they submit: second marking is
+    blind."""
     if is_assessment_administrator(user):
         return True
     allocation = allocation_of(user, attempt)
-    return (
-        allocation is not None
-        and allocation.role in (MarkerRole.MODERATOR, MarkerRole.REVIEWER)
-        and not assessor_conflicted(user, attempt)
-    )
+    if allocation is None or assessor_conflicted(user, attempt):
+        return False
+    if allocation.role == MarkerRole.SECOND:
+        return allocation.submitted_at is not None
+    return allocation.role in (MarkerRole.MODERATOR, MarkerRole.REVIEWER)
 
 
 def can_confirm_outcome(user, outcome) -> bool:
@@ -303,3 +304,9 @@ def can_withdraw_items(user) -> bool:
     """Withdraw an item from scoring on a test form (rescoring every result on it), and read
     the DIF review queue that leads there: assessment administrators."""
     return is_assessment_administrator(user)
+
+
+def can_correct_result(user, attempt) -> bool:
+    """Correct one candidate's knowledge-test answer (rescoring it and recomputing the
+    outcome): an assessment administrator without a conflict of interest in the candidate."""
+    return is_assessment_administrator(user) and not assessor_conflicted(user, attempt)

@@ -79,6 +79,8 @@ class ResultsCheck:
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
     new: list[CandidateResults] = field(default_factory=list)
     unchanged: list[CandidateResults] = field(default_factory=list)
+    # Already imported with other answers: refused, unless the file is a correction.
+    changed: list[CandidateResults] = field(default_factory=list)
     form_items: dict[int, list[Item]] = field(default_factory=dict)  # form id -> items
 
     @property
@@ -102,145 +104,214 @@ def _level_name(level: str) -> str:
     return Level(level).label.lower()
 
 
-def check_results(records: list[ResultsRecord], sitting: Sitting) -> ResultsCheck:
-    """Validate every row against the file itself and the database; collect every problem."""
-    check = ResultsCheck()
-    attempts = _attempts_on_sitting(sitting)
-    forms = {
-        form.code: form
-        for form in TestForm.objects.filter(code__in={r.test_form for r in records if r.test_form})
-    }
-    items_by_form: dict[int, dict[str, Item]] = defaultdict(dict)
-    for link in TestFormItem.objects.filter(form__in=forms.values()).select_related("item"):
-        items_by_form[link.form_id][link.item.code] = link.item
-    check.form_items = {form_id: list(items.values()) for form_id, items in items_by_form.items()}
-    codes_on_forms = {code for items in items_by_form.values() for code in items}
-    other_codes = sorted({r.item for r in records if r.item and r.item not in codes_on_forms})
-    known_elsewhere = set()
-    for chunk in _chunks(other_codes):
-        known_elsewhere |= set(Item.objects.filter(code__in=chunk).values_list("code", flat=True))
-    not_on_sitting = sorted({r.registration_number for r in records} - attempts.keys())
-    registered = set()
-    for chunk in _chunks(not_on_sitting):
-        registered |= set(
-            SocialWorker.objects.filter(registration_number__in=chunk).values_list(
-                "registration_number", flat=True
-            )
-        )
+def check_results(
+    records: list[ResultsRecord], sitting: Sitting, *, allow_changed: bool = False
+) -> ResultsCheck:
+    """Validate every row against the file itself and the database; collect every problem.
 
+    One pass over the rows. A good row costs a few dictionary lookups: what can be said about a
+    registration number and form, an item on a form, or an options cell for an item is worked
+    out the first time it is met and looked up afterwards (a candidate has 30 rows)."""
+    lookups = _Lookups(records, sitting)
+    check = ResultsCheck(form_items=lookups.form_items)
     seen: dict[tuple[str, str], int] = {}
     form_of_candidate: dict[str, tuple[str, int]] = {}
     candidate_rows: dict[str, dict[str, str]] = defaultdict(dict)  # number -> item code -> letters
     bad_candidates: set[str] = set()
-    number_ok: dict[str, bool] = {}
-    parsed: dict[str, tuple[str, str]] = {}
+    head_problems = lookups.head_problems
+    cells_read = lookups.cells_read
+    errors = check.errors
     for record in records:
-        problems = []
-        number = record.registration_number
-        attempt = attempts.get(number)
-        form = forms.get(record.test_form)
-        if not _valid_number(number, number_ok):
-            problems.append("enter a registration number like SW123 (SW then 1 to 6 digits)")
+        number, form_code, item_code = record.registration_number, record.test_form, record.item
+        head = head_problems.get((number, form_code))
+        if head is None:
+            head = lookups.number_and_form_problems(number, form_code)
+        first_form = form_of_candidate.get(number)
+        if first_form is None:
+            form_of_candidate[number] = (form_code, record.line)
+        elif first_form[0] != form_code:
+            head = (
+                *head,
+                f"{number} has rows for test form {first_form[0]} too (line {first_form[1]})",
+            )
+        row_key = (form_code, item_code, record.options)
+        found = cells_read.get(row_key)
+        if found is None:
+            found = lookups.read_cells(*row_key)
+        letters, item_problems, options_problem = found
+        key = (number, item_code)
+        earlier = seen.get(key)
+        if earlier is None:
+            seen[key] = record.line
         else:
-            if attempt is None and number not in registered:
-                problems.append(f"{number} is not a registration number the service knows")
-            elif attempt is None:
-                problems.append(f"{number} was not booked on this sitting")
-            elif attempt["state"] == AttemptState.CANCELLED:
-                problems.append(f"{number}'s booking on this sitting was cancelled")
-            elif attempt["state"] == AttemptState.NO_SHOW:
-                problems.append(f"{number} was recorded as not attending this sitting")
-            elif attempt["state"] not in RECORDABLE_STATES and attempt["digest"] is None:
-                problems.append(
-                    f"{number}'s assessment is {attempt['state_label'].lower()}, so test "
-                    "results can no longer be added"
+            item_problems = (
+                *item_problems,
+                f"duplicate of line {earlier} ({number}, item {item_code})",
+            )
+        problems = head
+        if item_problems or options_problem:
+            problems = [*head, *item_problems, *([options_problem] if options_problem else [])]
+        if problems:
+            errors.append((record.line, "; ".join(problems)))
+            bad_candidates.add(number)
+            continue
+        candidate_rows[number][item_code] = letters
+
+    for number, answers in candidate_rows.items():
+        if number not in bad_candidates:
+            _candidate_checked(
+                check, lookups, number, answers, form_of_candidate[number], allow_changed
+            )
+    errors.sort()
+    return check
+
+
+def _candidate_checked(check, lookups, number, answers, first_form, allow_changed) -> None:
+    """A candidate whose every row is good: check they answered every item on the form, and
+    sort them into new, unchanged, or already imported and different (changed, in a
+    correction; refused otherwise)."""
+    form_code, first_line = first_form
+    attempt = lookups.attempts[number]
+    form = lookups.forms[form_code]
+    expected = lookups.items_by_form[form.pk]
+    item_ids = lookups.item_ids_by_form[form.pk]
+    if len(answers) != len(expected):
+        missing = sorted(expected.keys() - answers.keys())
+        shown = ", ".join(missing[:5]) + (" and more" if len(missing) > 5 else "")
+        check.errors.append(
+            (
+                first_line,
+                f"{number} has answers for {len(answers)} of the {len(expected)} items on "
+                f"test form {form.code}; missing {shown}",
+            )
+        )
+        return
+    digest = answers_digest(form.code, answers)
+    candidate = CandidateResults(
+        attempt_id=attempt["id"],
+        attempt_state=attempt["state"],
+        form=form,
+        answers={item_ids[code]: letters for code, letters in answers.items()},
+        digest=digest,
+        first_line=first_line,
+    )
+    if attempt["digest"] is None:
+        check.new.append(candidate)
+    elif attempt["digest"] == digest:
+        check.unchanged.append(candidate)
+    elif allow_changed:
+        check.changed.append(candidate)
+    else:
+        check.errors.append(
+            (first_line, f"{number}'s test results were already imported and differ from this file")
+        )
+
+
+class _Lookups:
+    """Everything the check needs from the database, read in a handful of queries whatever the
+    file's size, and the answers to each question about a row, kept once worked out."""
+
+    def __init__(self, records: list[ResultsRecord], sitting: Sitting):
+        self.attempts = _attempts_on_sitting(sitting)
+        self.forms = {
+            form.code: form
+            for form in TestForm.objects.filter(
+                code__in={r.test_form for r in records if r.test_form}
+            )
+        }
+        self.items_by_form: dict[int, dict[str, Item]] = defaultdict(dict)
+        links = TestFormItem.objects.filter(form__in=self.forms.values()).select_related("item")
+        for link in links:
+            self.items_by_form[link.form_id][link.item.code] = link.item
+        self.item_ids_by_form = {
+            form_id: {code: item.id for code, item in items.items()}
+            for form_id, items in self.items_by_form.items()
+        }
+        self.form_items = {
+            form_id: list(items.values()) for form_id, items in self.items_by_form.items()
+        }
+        # (form code, item code) -> the item, for every item on a form named in the file.
+        self.items_at = {
+            (form.code, code): item
+            for form in self.forms.values()
+            for code, item in self.items_by_form[form.pk].items()
+        }
+        self.codes_on_forms = {code for items in self.items_by_form.values() for code in items}
+        other_codes = sorted(
+            {r.item for r in records if r.item and r.item not in self.codes_on_forms}
+        )
+        self.known_elsewhere = set()
+        for chunk in _chunks(other_codes):
+            self.known_elsewhere |= set(
+                Item.objects.filter(code__in=chunk).values_list("code", flat=True)
+            )
+        not_on_sitting = sorted({r.registration_number for r in records} - self.attempts.keys())
+        self.registered = set()
+        for chunk in _chunks(not_on_sitting):
+            self.registered |= set(
+                SocialWorker.objects.filter(registration_number__in=chunk).values_list(
+                    "registration_number", flat=True
                 )
-        if not record.test_form:
+            )
+        self.head_problems: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.cells_read: dict[tuple[str, str, str], tuple] = {}
+        self._number_ok: dict[str, bool] = {}
+        self._parsed: dict[str, tuple[str, str]] = {}
+
+    def number_and_form_problems(self, number: str, form_code: str) -> tuple[str, ...]:
+        """What is wrong with a row's registration number and test form (in that order)."""
+        problems = []
+        attempt = self.attempts.get(number)
+        form = self.forms.get(form_code)
+        if not _valid_number(number, self._number_ok):
+            problems.append("enter a registration number like SW123 (SW then 1 to 6 digits)")
+        elif attempt is None and number not in self.registered:
+            problems.append(f"{number} is not a registration number the service knows")
+        elif attempt is None:
+            problems.append(f"{number} was not booked on this sitting")
+        elif attempt["state"] == AttemptState.CANCELLED:
+            problems.append(f"{number}'s booking on this sitting was cancelled")
+        elif attempt["state"] == AttemptState.NO_SHOW:
+            problems.append(f"{number} was recorded as not attending this sitting")
+        elif attempt["state"] not in RECORDABLE_STATES and attempt["digest"] is None:
+            problems.append(
+                f"{number}'s assessment is {attempt['state_label'].lower()}, so test "
+                "results can no longer be added"
+            )
+        if not form_code:
             problems.append("enter the test form")
         elif form is None:
-            problems.append(f"there is no test form {record.test_form}")
+            problems.append(f"there is no test form {form_code}")
         elif attempt is not None and form.level != attempt["level"]:
             problems.append(
                 f"test form {form.code} is for the {_level_name(form.level)} level but "
                 f"{number} is booked at the {_level_name(attempt['level'])} level"
             )
-        if number in form_of_candidate and record.test_form != form_of_candidate[number][0]:
-            other_form, other_line = form_of_candidate[number]
-            problems.append(f"{number} has rows for test form {other_form} too (line {other_line})")
-        form_of_candidate.setdefault(number, (record.test_form, record.line))
-        item = None
-        if not record.item:
-            problems.append("enter the item")
-        elif form is not None and record.item in items_by_form[form.pk]:
-            item = items_by_form[form.pk][record.item]
-        elif record.item in codes_on_forms or record.item in known_elsewhere:
-            if form is not None:
-                problems.append(f"item {record.item} is not on test form {form.code}")
-        else:
-            problems.append(f"there is no item {record.item}")
-        key = (number, record.item)
-        if key in seen:
-            problems.append(f"duplicate of line {seen[key]} ({number}, item {record.item})")
-        else:
-            seen[key] = record.line
-        letters, options_problem = _parsed(record.options, parsed)
-        if options_problem:
-            problems.append(options_problem)
-        else:
-            if (
-                item is not None
-                and letters
-                and max(letters) > OPTION_LETTERS[item.option_count - 1]
-            ):
-                problems.append(
-                    f"item {item.code} has options A to {OPTION_LETTERS[item.option_count - 1]} only"
-                )
-        if problems:
-            check.errors.append((record.line, "; ".join(problems)))
-            bad_candidates.add(number)
-            continue
-        candidate_rows[number][record.item] = letters
+        found = self.head_problems[(number, form_code)] = tuple(problems)
+        return found
 
-    first_lines = {number: line for number, (_, line) in form_of_candidate.items()}
-    for number, answers in candidate_rows.items():
-        if number in bad_candidates:
-            continue
-        attempt = attempts[number]
-        form = forms[form_of_candidate[number][0]]
-        expected = items_by_form[form.pk]
-        missing = sorted(expected.keys() - answers.keys())
-        if missing:
-            shown = ", ".join(missing[:5]) + (" and more" if len(missing) > 5 else "")
-            check.errors.append(
-                (
-                    first_lines[number],
-                    f"{number} has answers for {len(answers)} of the {len(expected)} items on "
-                    f"test form {form.code}; missing {shown}",
-                )
-            )
-            continue
-        digest = answers_digest(form.code, answers)
-        candidate = CandidateResults(
-            attempt_id=attempt["id"],
-            attempt_state=attempt["state"],
-            form=form,
-            answers={expected[code].pk: letters for code, letters in answers.items()},
-            digest=digest,
-            first_line=first_lines[number],
-        )
-        if attempt["digest"] is None:
-            check.new.append(candidate)
-        elif attempt["digest"] == digest:
-            check.unchanged.append(candidate)
-        else:
-            check.errors.append(
-                (
-                    first_lines[number],
-                    f"{number}'s test results were already imported and differ from this file",
-                )
-            )
-    check.errors.sort()
-    return check
+    def read_cells(self, form_code: str, item_code: str, cell: str) -> tuple:
+        """(letters, the item's problems, the options' problem) for a row's
+        form, item and options cells."""
+        item = self.items_at.get((form_code, item_code))
+        item_problems = tuple(self.item_problems(form_code, item_code)) if item is None else ()
+        letters, options_problem = _parsed(cell, self._parsed)
+        if not options_problem and item is not None and letters:
+            last = OPTION_LETTERS[item.option_count - 1]
+            if max(letters) > last:
+                options_problem = f"item {item.code} has options A to {last} only"
+        found = (letters, item_problems, options_problem)
+        self.cells_read[(form_code, item_code, cell)] = found
+        return found
+
+    def item_problems(self, form_code: str, item_code: str) -> list[str]:
+        """What is wrong with an item that is not on the row's form."""
+        form = self.forms.get(form_code)
+        if not item_code:
+            return ["enter the item"]
+        if item_code in self.codes_on_forms or item_code in self.known_elsewhere:
+            return [f"item {item_code} is not on test form {form.code}"] if form else []
+        return [f"there is no item {item_code}"]
 
 
 def _valid_number(number: str, seen: dict[str, bool]) -> bool:

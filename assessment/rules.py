@@ -89,12 +89,21 @@ def in_second_marking_sample(attempt_id: int) -> bool:
     return bucket < percent
 
 
+MODERATION_TOLERANCE = 1
+
+
+def marks_disagree(first: int, second: int) -> bool:
+    """Two markers' marks for one task of one area disagree when they are more than
+    MODERATION_TOLERANCE points apart; within it they agree and the first mark stands."""
+    return abs(first - second) > MODERATION_TOLERANCE
+
+
 def marks_need_moderation(first: dict[int, list[int]], second: dict[int, list[int]]) -> bool:
-    """The two markers differ by more than one point on any task of any area."""
+    """The two markers disagree (marks_disagree) on any task of any area."""
     for area_id, first_marks in first.items():
         second_marks = second.get(area_id)
         if second_marks is None:
             return True
-        if any(abs(a - b) > 1 for a, b in zip(first_marks, second_marks, strict=True)):
+        if any(marks_disagree(a, b) for a, b in zip(first_marks, second_marks, strict=True)):
             return True
     return False

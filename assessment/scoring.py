@@ -1,11 +1,12 @@
 """Scoring knowledge-test answers: one item at a time, then per KSS area and in total.
 
-Marks are exact fractions while they are added up and rounded only when stored."""
+Marks are whole thirds of a mark while they are added up (integers: exact and fast) and are
+rounded only when stored."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cache
 
 from .models import FORMAT_SHAPE, OPTION_LETTERS, ItemFormat, MultiSelectScoring
 
@@ -80,6 +81,48 @@ def score_test(
     )
 
 
+@cache  # a results day asks for the same few hundred values a million times
+def thirds_text(thirds: int, places: int) -> str:
+    """A number of thirds of a mark as stored text, rounded half up to `places` decimal places
+    (the same as to_decimal(Fraction(thirds, 3), places)), in integers only."""
+    return _rounded_text(thirds * 10**places, 3, places)
+
+
+@cache
+def percent_text(thirds: int, max_marks: int) -> str:
+    """100 × thirds / (3 × max_marks) to two places, rounded half up (as AreaTotal.percent)."""
+    if not max_marks:
+        return "0.00"
+    return _rounded_text(thirds * 100 * 100, 3 * max_marks, 2)
+
+
+def _rounded_text(numerator: int, denominator: int, places: int) -> str:
+    # Half up on non-negative integers: floor(n / d + 1/2) = (2n + d) // 2d.
+    scaled = (2 * numerator + denominator) // (2 * denominator)
+    whole, part = divmod(scaled, 10**places)
+    return f"{whole}.{part:0{places}d}" if places else str(whole)
+
+
+@dataclass
+class ThirdsScore:
+    """A scored test in whole thirds of a mark (every mark is 0, 1/3, 2/3 or 1): exact, and
+    cheap to add up for a national results day. Decimals are made only where they are stored."""
+
+    item_thirds: dict[int, int]  # item id -> thirds
+    raw_thirds: int
+    max_score: int
+    areas: dict[int, tuple[int, int]]  # area id -> (thirds, item count)
+
+
+@dataclass
+class _FormPlan:
+    steps: list[tuple]  # (item, item id, area id, counted?, {chosen letters: thirds})
+    areas: dict[int, int]  # area id -> items counted in it
+    max_score: int
+    items: object  # what the plan was made from
+    leave_out: object
+
+
 class TestScorer:
     """Scores many candidates' tests, remembering each (item, answer) mark so a results day of
     thousands of candidates works out each distinct answer once. Marks are added up in thirds
@@ -88,12 +131,14 @@ class TestScorer:
     __test__ = False  # not a pytest class
 
     def __init__(self):
-        self._marks: dict[tuple[int, str, str], tuple[Fraction, int]] = {}
+        self._thirds: dict[tuple[int, str, str], int] = {}
+        self._marks_by_item: dict[tuple[int, str], dict[str, int]] = {}
+        self._plans: dict[tuple, _FormPlan] = {}
         self._decimals: dict[Fraction, Decimal] = {}
 
-    def _mark(self, item, chosen: str, three_of_eight: str) -> tuple[Fraction, int]:
+    def _mark_thirds(self, item, chosen: str, three_of_eight: str) -> int:
         key = (item.id, chosen, three_of_eight)
-        found = self._marks.get(key)
+        found = self._thirds.get(key)
         if found is None:
             marks = item_marks(
                 item_format=item.format,
@@ -101,7 +146,7 @@ class TestScorer:
                 chosen=chosen,
                 three_of_eight=three_of_eight,
             )
-            found = self._marks[key] = (marks, int(marks * 3))
+            found = self._thirds[key] = int(marks * 3)
         return found
 
     def item_decimal(self, marks: Fraction) -> Decimal:
@@ -111,32 +156,65 @@ class TestScorer:
             found = self._decimals[marks] = to_decimal(marks, 4)
         return found
 
+    def score_thirds(
+        self, *, items, answers: dict[int, str], three_of_eight: str, leave_out=frozenset()
+    ) -> ThirdsScore:
+        """`leave_out` holds the ids of items withdrawn from scoring on this form: each still
+        has its marks in `item_thirds` (the answer is kept), but counts towards no total, and
+        the maximum scores shrink with them."""
+        plan = self._plan(items, three_of_eight, leave_out)
+        item_thirds: dict[int, int] = {}
+        thirds_by_area = dict.fromkeys(plan.areas, 0)
+        for item, item_id, area_id, counted, marks in plan.steps:
+            chosen = answers.get(item_id, "")
+            thirds = marks.get(chosen)
+            if thirds is None:
+                thirds = marks[chosen] = self._mark_thirds(item, chosen, three_of_eight)
+            item_thirds[item_id] = thirds
+            if counted:
+                thirds_by_area[area_id] += thirds
+        return ThirdsScore(
+            item_thirds=item_thirds,
+            raw_thirds=sum(thirds_by_area.values()),
+            max_score=plan.max_score,
+            areas={
+                area_id: (thirds, plan.areas[area_id]) for area_id, thirds in thirds_by_area.items()
+            },
+        )
+
+    def _plan(self, items, three_of_eight: str, leave_out) -> "_FormPlan":
+        """How to score a form's items, worked out once per form (a results day scores
+        thousands of candidates on the same few forms)."""
+        # By identity: a results day passes the same list of a form's items for every
+        # candidate. The plan keeps `items` and `leave_out` alive, so their ids stay theirs.
+        key = (id(items), three_of_eight, id(leave_out))
+        plan = self._plans.get(key)
+        if plan is None or plan.items is not items or plan.leave_out is not leave_out:
+            counts: dict[int, int] = {}
+            steps = []
+            for item in items:
+                counted = item.id not in leave_out
+                if counted:
+                    counts[item.area_id] = counts.get(item.area_id, 0) + 1
+                marks = self._marks_by_item.setdefault((item.id, three_of_eight), {})
+                steps.append((item, item.id, item.area_id, counted, marks))
+            plan = _FormPlan(steps, counts, sum(counts.values()), items, leave_out)
+            self._plans[key] = plan
+        return plan
+
     def score(
         self, *, items, answers: dict[int, str], three_of_eight: str, leave_out=frozenset()
     ) -> ScoredTest:
-        """`leave_out` holds the ids of items withdrawn from scoring on this form: each still
-        has its marks in `item_marks` (the answer is kept), but counts towards no total, and
-        the maximum scores shrink with them."""
-        marks_by_item: dict[int, Fraction] = {}
-        thirds_by_area: dict[int, int] = defaultdict(int)
-        count_by_area: dict[int, int] = defaultdict(int)
-        total_thirds = 0
-        for item in items:
-            marks, thirds = self._mark(item, answers.get(item.id, ""), three_of_eight)
-            marks_by_item[item.id] = marks
-            if item.id in leave_out:
-                continue
-            thirds_by_area[item.area_id] += thirds
-            count_by_area[item.area_id] += 1
-            total_thirds += thirds
+        """The same score as score_thirds, in fractions of a mark."""
+        test = self.score_thirds(
+            items=items, answers=answers, three_of_eight=three_of_eight, leave_out=leave_out
+        )
         return ScoredTest(
-            item_marks=marks_by_item,
-            raw_score=Fraction(total_thirds, 3),
-            max_score=sum(count_by_area.values()),
+            item_marks={item_id: Fraction(t, 3) for item_id, t in test.item_thirds.items()},
+            raw_score=Fraction(test.raw_thirds, 3),
+            max_score=test.max_score,
             areas={
-                area_id: AreaTotal(
-                    Fraction(thirds, 3), count_by_area[area_id], count_by_area[area_id]
-                )
-                for area_id, thirds in thirds_by_area.items()
+                area_id: AreaTotal(Fraction(thirds, 3), count, count)
+                for area_id, (thirds, count) in test.areas.items()
             },
         )

@@ -40,8 +40,8 @@ import weasyprint  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
+from feedback.documents import letter_context, letter_render  # noqa: E402
 from feedback.models import Letter  # noqa: E402
-from feedback.services import letter_context, letter_render  # noqa: E402
 from naas import pdf as naas_pdf  # noqa: E402
 from naas.models import DocumentState  # noqa: E402
 from naas.services import document_build  # noqa: E402

@@ -135,6 +135,19 @@ class SuperviseeRow:
         return self.endorsement or self.latest
 
     @property
+    def status_key(self) -> str:
+        """What the list's status filter matches: "not_started", "ready" or the state shown."""
+        if self.shown is None:
+            return "not_started"
+        if self.endorsement is not None and self.endorsement.state == EndorsementState.DRAFT:
+            return "ready" if not self.problems else EndorsementState.DRAFT
+        return self.shown.state
+
+    @property
+    def missing_rules(self) -> set[str]:
+        return {problem.rule for problem in self.problems}
+
+    @property
     def status_label(self) -> str:
         if self.endorsement is None:
             return self.latest.get_state_display() if self.latest else "Not started"

@@ -1,4 +1,10 @@
 from django.apps import AppConfig
+from django.urls import reverse
+
+
+def _feedback_page(outcome) -> str:
+    """Where missing feedback is written: the attempt's feedback page (its first marker's)."""
+    return reverse("feedback:write_feedback", kwargs={"attempt_id": outcome.attempt_id})
 
 
 class FeedbackConfig(AppConfig):
@@ -11,5 +17,5 @@ class FeedbackConfig(AppConfig):
         from . import selectors, services, tasks  # noqa: F401  (registers the build tasks)
 
         outcome_published.connect(services.on_outcome_published, dispatch_uid="feedback.letter")
-        register_pre_publish_check(services.publication_feedback_problems)
+        register_pre_publish_check(services.publication_feedback_problems, fix_url=_feedback_page)
         register_accreditation_check(selectors.worker_holds_accreditation)

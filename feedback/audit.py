@@ -12,3 +12,4 @@ class FeedbackAction(AuditAction):
     SUPPORT_ACTION_CREATED = "support_action.created"
     SUPPORT_ACTION_STATUS_CHANGED = "support_action.status_changed"
     SUPPORT_PLAN_CREATED = "support_plan.created"
+    SUPPORT_REQUESTED = "support_request.sent"

@@ -10,7 +10,14 @@ from naas.dates import plan_ahead_limit, today
 from naas.forms import GovukDateField
 from naas.models import registration_number_validator
 
-from .models import ACTION_MAX, FEEDBACK_MAX, OWNER_MAX, SUGGESTIONS_MAX, SupportActionStatus
+from .models import (
+    ACTION_MAX,
+    FEEDBACK_MAX,
+    OWNER_MAX,
+    SUGGESTIONS_MAX,
+    SUPPORT_REQUEST_MAX,
+    SupportActionStatus,
+)
 from .services import FeedbackEntry
 
 
@@ -208,3 +215,44 @@ class CheckAccreditationForm(forms.Form):
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip().upper()
+
+
+class SupportRequestForm(forms.Form):
+    """The worker chooses the areas not met they want support with and says what would help."""
+
+    areas = forms.TypedMultipleChoiceField(
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which areas would you like support with?",
+        help_text="Select all that apply.",
+        error_messages={
+            "required": "Select at least one area you would like support with",
+            "invalid_choice": "Select only areas you did not meet",
+        },
+    )
+    what_would_help = forms.CharField(
+        label="What would help you?",
+        help_text="For example, time to shadow a colleague, a course, or more supervision.",
+        max_length=SUPPORT_REQUEST_MAX,
+        strip=True,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter what would help you",
+            "max_length": f"What would help must be {SUPPORT_REQUEST_MAX} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].choices = [(a.pk, f"{a.number}. {a.title}") for a in areas]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.checkboxes("areas", legend_size=Size.MEDIUM, legend_tag="h2"),
+            Field.textarea(
+                "what_would_help",
+                rows=5,
+                max_characters=SUPPORT_REQUEST_MAX,
+                label_size=Size.MEDIUM,
+            ),
+            _submit("Continue"),
+        )

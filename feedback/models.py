@@ -149,3 +149,29 @@ class SupportAction(models.Model):
 
     def __str__(self):
         return f"Action {self.pk} (area {self.area_id})"
+
+
+SUPPORT_REQUEST_MAX = 1500
+
+
+class SupportRequest(models.Model):
+    """A worker's request to their employer for support in areas their current outcome did not
+    meet. It goes to their supervisor, who answers it with the support plan."""
+
+    worker = models.ForeignKey(
+        SocialWorker, on_delete=models.PROTECT, related_name="support_requests"
+    )
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="support_requests")
+    areas = models.ManyToManyField(KSSArea, related_name="+")
+    what_would_help = models.TextField(max_length=SUPPORT_REQUEST_MAX)
+    # Who it was sent to when it was asked (the supervisor may change later).
+    sent_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Support request {self.pk} for outcome {self.outcome_id}"

@@ -37,3 +37,8 @@ def can_write_feedback(user, attempt: Attempt) -> bool:
 def can_manage_documents(user) -> bool:
     """Assessment administrators see letters and certificates that failed, and retry them."""
     return has_role(user, Role.ADMINISTRATOR)
+
+
+def can_ask_for_support(user, outcome) -> bool:
+    """Only the worker whose outcome it is asks their employer for support with it."""
+    return user.is_authenticated and outcome.attempt.worker.user_id == user.pk

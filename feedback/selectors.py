@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from assessment import rules as assessment_rules
 from assessment.models import AreaOutcome, Attempt, Outcome, OutcomeResult
 from naas.models import DocumentState, KSSArea, SocialWorker
 
+from . import rules
 from .models import (
     Accreditation,
     AreaFeedback,
@@ -19,6 +21,7 @@ from .models import (
     Letter,
     SupportAction,
     SupportPlan,
+    SupportRequest,
 )
 
 
@@ -127,6 +130,7 @@ class Results:
     review_until: date | None = None
     pending_letters: int = 0
     notes: list[str] = field(default_factory=list)
+    support_requests: list[SupportRequest] = field(default_factory=list)
 
 
 def worker_results(worker: SocialWorker) -> Results:
@@ -159,6 +163,16 @@ def worker_results(worker: SocialWorker) -> Results:
         fast_track_until=fast_track_deadline(current) if current else None,
         review_until=review_deadline(current) if current else None,
         pending_letters=sum(1 for letter in letters if letter.state != DocumentState.READY),
+        support_requests=support_requests_for(current) if current else [],
+    )
+
+
+def support_requests_for(outcome: Outcome) -> list[SupportRequest]:
+    """The worker's requests for support with this outcome, newest first, in two queries."""
+    return list(
+        SupportRequest.objects.filter(outcome=outcome)
+        .select_related("sent_to")
+        .prefetch_related(Prefetch("areas", queryset=KSSArea.objects.order_by("number")))
     )
 
 
@@ -198,13 +212,24 @@ def documents_needing_attention() -> list[tuple[str, object]]:
     return rows
 
 
-def accreditation_is_valid(*, registration_number: str, reference: str) -> bool:
-    """Whether a current accreditation with this reference belongs to this registration number."""
-    return Accreditation.objects.filter(
-        reference=reference.strip().upper(),
-        worker__registration_number=registration_number.strip().upper(),
-        withdrawn_at__isnull=True,
-    ).exists()
+def accreditation_is_valid(
+    *, registration_number: str, reference: str, on: date | None = None
+) -> bool:
+    """Whether a current accreditation with this reference belongs to this registration number
+    and is still in date on the day `on` (today by default): the certificate's "valid until"
+    is the same rule (feedback.rules)."""
+    accredited_on = (
+        Accreditation.objects.filter(
+            reference=reference.strip().upper(),
+            worker__registration_number=registration_number.strip().upper(),
+            withdrawn_at__isnull=True,
+        )
+        .values_list("accredited_on", flat=True)
+        .first()
+    )
+    return accredited_on is not None and rules.accreditation_in_date(
+        accredited_on, on=on or timezone.localdate()
+    )
 
 
 def worker_holds_accreditation(worker: SocialWorker, level: str) -> bool:

@@ -6,6 +6,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -13,9 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessment.models import Attempt, AttemptState, Outcome, OutcomeResult
-from naas.dates import govuk_date
 from naas.models import DocumentState, KSSArea, SocialWorker, User
-from naas.pdf import render_pdf
 from naas.services import (
     DocumentRetry,
     audit_event_record,
@@ -26,7 +25,9 @@ from naas.services import (
 
 from . import policies, selectors
 from .audit import FeedbackAction
+from .documents import certificate_render, letter_render
 from .models import (
+    SUPPORT_REQUEST_MAX,
     Accreditation,
     AreaFeedback,
     Certificate,
@@ -34,7 +35,9 @@ from .models import (
     SupportAction,
     SupportActionStatus,
     SupportPlan,
+    SupportRequest,
 )
+from .tasks import send_support_request_notice
 
 logger = logging.getLogger(__name__)
 
@@ -186,82 +189,6 @@ def on_outcome_published(sender, *, outcome: Outcome, **kwargs) -> None:
     outcome_publication_record(outcome=outcome)
 
 
-def letter_context(letter: Letter, *, today: date | None = None) -> dict:
-    outcome = Outcome.objects.select_related(
-        "attempt",
-        "attempt__worker",
-        "attempt__worker__user",
-        "attempt__worker__local_authority",
-        "attempt__parent",
-    ).get(pk=letter.outcome_id)
-    worker = outcome.attempt.worker
-    rows = selectors.area_rows(outcome)
-    met = sum(1 for row in rows if row.result == OutcomeResult.MET)
-    level = outcome.attempt.get_level_display()
-    if outcome.result == OutcomeResult.MET:
-        summary = f"You met the standard in all {len(rows)} areas. You are now accredited."
-    elif outcome.result == OutcomeResult.PARTIALLY_MET:
-        summary = f"You met the standard in {met} of {len(rows)} areas."
-    else:
-        summary = f"You met the standard in {met} of {len(rows)} areas."
-    steps = []
-    fast_track = selectors.fast_track_deadline(outcome)
-    review = selectors.review_deadline(outcome)
-    if outcome.result == OutcomeResult.MET:
-        steps.append("Your accreditation certificate is ready to download from your results page.")
-    elif outcome.result == OutcomeResult.PARTIALLY_MET and fast_track:
-        steps.append(
-            "You can retake only the areas not met, without a new endorsement, "
-            f"until {govuk_date(fast_track)}."
-        )
-        steps.append("Talk to your supervisor about the support your employer will give you.")
-    else:
-        steps.append("To be assessed again you need a new practice endorsement from your employer.")
-        steps.append("Talk to your supervisor about the support your employer will give you.")
-    if review:
-        steps.append(f"You can ask for a review of this result until {govuk_date(review)}.")
-    return {
-        "worker_name": worker.user.full_name,
-        "registration_number": worker.registration_number,
-        "local_authority": worker.local_authority.name,
-        "reference": outcome.reference,
-        "version": outcome.version,
-        "is_retake": outcome.attempt.parent_id is not None,
-        "letter_date": today or timezone.localdate(outcome.published_at or timezone.now()),
-        "level": level,
-        "outcome": outcome.get_result_display(),
-        "outcome_summary": summary,
-        "areas": rows,
-        "next_steps": steps,
-    }
-
-
-def letter_render(letter: Letter) -> bytes:
-    context = letter_context(letter)
-    return render_pdf(
-        template_name="pdf/letter.html",
-        context=context,
-        title=f"Accreditation assessment result {context['reference']}",
-    )
-
-
-def certificate_render(certificate: Certificate) -> bytes:
-    accreditation = Accreditation.objects.select_related(
-        "worker", "worker__user", "worker__local_authority"
-    ).get(pk=certificate.accreditation_id)
-    return render_pdf(
-        template_name="pdf/certificate.html",
-        context={
-            "worker_name": accreditation.worker.user.full_name,
-            "registration_number": accreditation.worker.registration_number,
-            "level": accreditation.get_level_display(),
-            "accredited_on": accreditation.accredited_on,
-            "reference": accreditation.reference,
-        },
-        title=f"Accreditation certificate {accreditation.reference}",
-    )
-
-
 def letter_build(*, letter_id: int) -> Letter:
     """The background task's work: make the PDF once, then tell the worker once."""
     letter = document_build(model=Letter, document_id=letter_id, render=letter_render)
@@ -380,3 +307,67 @@ def support_action_set_status(*, item: SupportAction, actor: User, status: str) 
         to_state=status,
     )
     return locked
+
+
+# --- The worker asks for support --------------------------------------------------------------
+
+
+def support_request_closed(outcome: Outcome) -> list[str]:
+    """Why no support can be asked for with this outcome at all (empty when it can)."""
+    if outcome.published_at is None or outcome.superseded_at is not None:
+        return ["This result has been replaced. Go back to your results to see the latest one"]
+    if outcome.result == OutcomeResult.MET:
+        return ["You met the standard in every area, so there is no support to ask for"]
+    return []
+
+
+def support_request_problems(outcome: Outcome, *, area_ids, what_would_help: str) -> list[str]:
+    """Why this request cannot be sent (empty when it can)."""
+    closed = support_request_closed(outcome)
+    if closed:
+        return closed
+    allowed = {area.pk for area in selectors.areas_not_met(outcome)}
+    problems = []
+    if not area_ids:
+        problems.append("Select at least one area you would like support with")
+    elif not set(area_ids) <= allowed:
+        problems.append("Select only areas you did not meet")
+    if not what_would_help.strip():
+        problems.append("Enter what would help you")
+    elif len(what_would_help) > SUPPORT_REQUEST_MAX:
+        problems.append(f"What would help must be {SUPPORT_REQUEST_MAX} characters or fewer")
+    return problems
+
+
+@transaction.atomic
+def support_request_send(
+    *, outcome: Outcome, area_ids: list[int], what_would_help: str, actor: User
+) -> SupportRequest:
+    """The worker asks their supervisor for support in areas their current outcome did not
+    meet. The supervisor is emailed once the request is saved."""
+    locked = (
+        Outcome.objects.select_for_update().select_related("attempt__worker").get(pk=outcome.pk)
+    )
+    if not policies.can_ask_for_support(actor, locked):
+        raise FeedbackError("You can only ask for support with your own results")
+    what_would_help = what_would_help.strip()
+    problems = support_request_problems(locked, area_ids=area_ids, what_would_help=what_would_help)
+    if problems:
+        raise FeedbackError(*problems)
+    worker = locked.attempt.worker
+    item = SupportRequest.objects.create(
+        worker=worker,
+        outcome=locked,
+        what_would_help=what_would_help,
+        sent_to_id=worker.supervisor_id,
+    )
+    item.areas.set(area_ids)
+    # What the worker wrote stays out of the audit trail; the row keeps it.
+    audit_event_record(
+        actor=actor,
+        subject=item,
+        action=FeedbackAction.SUPPORT_REQUESTED,
+        detail={"outcome_id": locked.pk, "area_ids": sorted(area_ids)},
+    )
+    transaction.on_commit(partial(send_support_request_notice.delay, item.pk))
+    return item

@@ -17,3 +17,11 @@ def build_certificate(self, certificate_id: int) -> int:
     from .services import certificate_build
 
     return certificate_build(certificate_id=certificate_id).pk
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_support_request_notice(support_request_id: int) -> int:
+    """Email the worker's supervisor (or, with none, their LA leads) that support was asked."""
+    from .notifications import send_support_request_notices
+
+    return send_support_request_notices(support_request_id)

@@ -6,6 +6,17 @@ app_name = "feedback"
 
 urlpatterns = [
     path("", views.my_results, name="my_results"),
+    path("outcomes/<int:outcome_id>/support/", views.support_request, name="support_request"),
+    path(
+        "outcomes/<int:outcome_id>/support/check/",
+        views.support_request_check,
+        name="support_request_check",
+    ),
+    path(
+        "outcomes/<int:outcome_id>/support/sent/",
+        views.support_request_done,
+        name="support_request_done",
+    ),
     path("workers/", views.results_workers, name="results_workers"),
     path("workers/<int:worker_id>/", views.worker_results, name="worker_results"),
     path(

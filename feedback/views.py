@@ -1,6 +1,8 @@
 """Results, feedback, support plans, letters and the public accreditation check. Views are
 thin: a policy decides access, a form checks input, a service writes, a selector reads."""
 
+from operator import attrgetter
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,21 +12,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment.models import Attempt
+from assessment.models import Attempt, Outcome
 from naas.access import role_required, social_worker_required
 from naas.client_ip import client_ip
+from naas.flows import AlreadySent, Flow, PendingAnswers
 from naas.models import DocumentState, Role, SocialWorker
 from naas.policies import la_ids_where
 from naas.submissions import once_per_submission
 
-from . import policies, selectors, services
+from . import lists, policies, selectors, services
 from .forms import (
     AreaFeedbackForm,
     CheckAccreditationForm,
     SupportActionForm,
     SupportActionStatusForm,
+    SupportRequestForm,
 )
-from .models import AreaFeedback, Certificate, Letter, SupportAction
+from .models import AreaFeedback, Certificate, Letter, SupportAction, SupportRequest
 
 GET_POST = ["GET", "POST"]
 NOT_FOUND_MESSAGE = (
@@ -62,6 +66,118 @@ def my_results(request):
         request,
         "feedback/my_results.html",
         _results_context(results, viewer_is_worker=True, can_manage=False),
+    )
+
+
+# A review replacing the outcome moves it on: answers kept against the old one are refused.
+SUPPORT_REQUEST = Flow(
+    "feedback",
+    "support_request",
+    version_of=attrgetter("superseded_at"),
+    url_kwarg="outcome_id",
+)
+
+
+def _own_outcome_or_404(request, outcome_id: int) -> Outcome:
+    outcome = get_object_or_404(
+        Outcome.objects.select_related("attempt__worker"),
+        pk=outcome_id,
+        published_at__isnull=False,
+    )
+    if not policies.can_ask_for_support(request.user, outcome):
+        raise Http404
+    return outcome
+
+
+def _support_areas(outcome: Outcome) -> list:
+    return sorted(selectors.areas_not_met(outcome), key=attrgetter("number"))
+
+
+def _support_request_closed_page(request, problems: list[str]):
+    return render(
+        request,
+        "feedback/support_request_closed.html",
+        {"problems": problems},
+        status=409,
+    )
+
+
+@social_worker_required
+@require_http_methods(GET_POST)
+def support_request(request, outcome_id: int):
+    outcome = _own_outcome_or_404(request, outcome_id)
+    closed = services.support_request_closed(outcome)
+    if closed:
+        return _support_request_closed_page(request, closed)
+    pending = PendingAnswers(request, SUPPORT_REQUEST, outcome)
+    form = SupportRequestForm(
+        request.POST if request.method == "POST" else None,
+        initial=pending.answers,
+        areas=_support_areas(outcome),
+    )
+    if request.method == "POST" and form.is_valid():
+        return pending.keep(
+            {
+                "areas": form.cleaned_data["areas"],
+                "what_would_help": form.cleaned_data["what_would_help"],
+            }
+        )
+    return render(
+        request,
+        "feedback/support_request_form.html",
+        {"form": form, "outcome": outcome},
+        status=400 if form.errors else 200,
+    )
+
+
+@social_worker_required
+@require_http_methods(GET_POST)
+def support_request_check(request, outcome_id: int):
+    outcome = _own_outcome_or_404(request, outcome_id)
+    pending = PendingAnswers(request, SUPPORT_REQUEST, outcome)
+    answers = pending.answers or {}
+    chosen = [area for area in _support_areas(outcome) if area.pk in answers.get("areas", [])]
+    context = {"outcome": outcome, "areas": chosen, "answers": answers}
+
+    def refuse(exc):
+        if isinstance(exc, AlreadySent):
+            # A second click: the first one was sent (or nothing was ever kept).
+            sent = SupportRequest.objects.filter(outcome=outcome).exists()
+            name = "feedback:support_request_done" if sent else "feedback:support_request"
+            return redirect(name, outcome_id=outcome.pk)
+        errors = [(None, message) for message in exc.args]
+        return render(
+            request,
+            "feedback/support_request_check.html",
+            {**context, "errors": errors},
+            status=409,
+        )
+
+    return pending.check_then_act(
+        show=lambda answers: render(
+            request, "feedback/support_request_check.html", {**context, "errors": []}
+        ),
+        act=lambda answers, expected_version: services.support_request_send(
+            outcome=outcome,
+            area_ids=answers["areas"],
+            what_would_help=answers["what_would_help"],
+            actor=request.user,
+        ),
+        refuse=refuse,
+        errors=(services.FeedbackError,),
+    )
+
+
+@social_worker_required
+def support_request_done(request, outcome_id: int):
+    outcome = _own_outcome_or_404(request, outcome_id)
+    sent = selectors.support_requests_for(outcome)
+    if not sent:
+        return redirect("feedback:support_request", outcome_id=outcome.pk)
+    return render(
+        request,
+        "feedback/support_request_done.html",
+        {"outcome": outcome, "support_request": sent[0], "worker": outcome.attempt.worker},
     )
 
 
@@ -261,9 +377,8 @@ def download_certificate(request, certificate_id: int):
 
 @role_required(Role.ADMINISTRATOR)
 def letters(request):
-    return render(
-        request, "feedback/letters.html", {"rows": selectors.documents_needing_attention()}
-    )
+    listing = lists.DOCUMENTS.run(request, selectors.documents_needing_attention())
+    return render(request, "feedback/letters.html", listing.context(), status=listing.status)
 
 
 @role_required(Role.ADMINISTRATOR)

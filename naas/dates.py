@@ -146,3 +146,14 @@ def today() -> date:
 def plan_ahead_limit(on: date | None = None) -> date:
     """The latest date a sitting or a support action may be planned for."""
     return add_months(on or today(), 12 * YEARS_AHEAD_FOR_PLANS)
+
+
+def duration_words(seconds: int) -> str:
+    """A length of time as people say it, in its largest whole unit: "30 minutes", "8 hours",
+    "1 year" (Django's CSRF cookie lasts 52 weeks, which people call a year)."""
+    day = 24 * 60 * 60
+    for unit, size in (("year", 364 * day), ("day", day), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and (unit == "year" or seconds % size == 0):
+            count = round(seconds / size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"

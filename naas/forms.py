@@ -28,6 +28,9 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "email", "spellcheck": "false"}
         )
+        # Django autofocuses the email box, which skips the skip link and what precedes the
+        # form for keyboard and screen-reader users (GOV.UK advises against autofocus).
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.helper = FormHelper()

@@ -8,13 +8,15 @@ Every PDF goes through `render_pdf`. It is safe and fast by construction:
   STATIC_URL as the `static` tag writes them, found through Django's staticfiles finders) and
   `data:` URLs. Everything else (http, https, file, ftp, other schemes, relative paths, `..`) is
   refused before any socket or file is opened, and WeasyPrint leaves that resource out;
-- the print stylesheet (static/pdf/print.css, GOV.UK Transport fonts) is parsed once per thread
-  with one FontConfiguration, static bytes are cached in memory and images in a per-thread cache,
-  so a letter costs about what WeasyPrint needs to lay out its HTML;
+- the print stylesheet (static/pdf/print.css, GOV.UK Transport fonts) is parsed once per worker
+  process with one FontConfiguration (and once more per extra thread, since WeasyPrint's font
+  objects are not safe to share between threads), static bytes are cached in memory and images in
+  a per-thread cache, so a letter costs about what WeasyPrint needs to lay out its HTML;
 - the PDF is tagged (PDF/UA-1 variant: a structure tree, real text), with the document's title
   and language from the layout's `<title>` and `<html lang>`.
 
-Templates extend `pdf/base.html`; `render_pdf` gives them `pdf_title` and `pdf_lang`.
+Templates extend `pdf/base.html`; `render_pdf` gives them `pdf_title` and `pdf_lang`. Addresses
+printed in a document (the public check page, where to book or ask) come from `site_url`.
 """
 
 from __future__ import annotations
@@ -143,6 +145,12 @@ def _renderer() -> _Renderer:
     return renderer
 
 
+def warm_up() -> None:
+    """Parse the print stylesheet and load its fonts now (a worker process calls this once when it
+    starts, so the first letter it makes costs no more than the others)."""
+    _renderer()
+
+
 def reset_caches() -> None:
     """Forget cached static files and this thread's parsed stylesheet (after a settings change)."""
     _static_file.cache_clear()
@@ -153,6 +161,19 @@ def reset_caches() -> None:
 def _reset_on_static_settings_change(*, setting: str, **kwargs: Any) -> None:
     if setting in {"STATIC_URL", "STATICFILES_DIRS", "STATICFILES_FINDERS", "INSTALLED_APPS"}:
         reset_caches()
+
+
+# Where the site is served when NAAS_SITE_URL is not set (a local demo or the tests).
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:8000"
+
+
+def site_url(path: str) -> str:
+    """The absolute address of one of the service's pages, for a PDF (where a reader cannot click
+    a relative link): NAAS_SITE_URL (the public address) followed by the path."""
+    if not path.startswith("/"):
+        raise ValueError("site_url takes a path that starts with /")
+    base = (getattr(settings, "NAAS_SITE_URL", "") or DEVELOPMENT_SITE_URL).rstrip("/")
+    return f"{base}{path}"
 
 
 def render_html(*, template_name: str, context: dict, title: str, lang: str = "en-GB") -> str:

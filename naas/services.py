@@ -278,6 +278,13 @@ def _send_build_task(task_name: str, document_id: int) -> bool:
     return True
 
 
+def task_send_quickly(task_name: str, object_id: int) -> bool:
+    """Send a Celery task that takes one id, the way a document build is sent: never raises,
+    never waits long with the broker down (True if it went). For other apps' background work
+    (the dashboards' figures refresh)."""
+    return _send_build_task(task_name, object_id)
+
+
 def document_build(
     *, model: type[GeneratedDocument], document_id: int, render
 ) -> GeneratedDocument:

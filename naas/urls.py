@@ -35,6 +35,9 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("session/keep-alive/", views.session_keep_alive, name="session_keep_alive"),
     path("favicon.ico", views.favicon, name="favicon"),
     # New accounts (from a staff import) and forgotten passwords both set a password by email.
     path(

@@ -1,24 +1,25 @@
 import secrets
+import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import dates, policies, selectors, services
+from . import dates, lists, policies, selectors, service_pages, services
 from .access import role_required, social_worker_required
 from .forms import EqualityDataForm, SignInForm, StaffImportForm
+from .middleware import SESSION_KEY
 from .models import LocalAuthority, Role
 from .navigation import start_url_for
 from .staff_csv import check_staff_rows
-
-STAFF_PAGE_SIZE = 50
 
 
 class SignInView(LoginView):
@@ -48,7 +49,27 @@ def favicon(request):
 
 @require_safe
 def accessibility(request):
-    return render(request, "naas/accessibility.html")
+    return render(request, "naas/accessibility.html", service_pages.privacy_context())
+
+
+@require_safe
+def cookies(request):
+    return render(request, "naas/cookies.html", service_pages.cookies_context())
+
+
+@require_safe
+def privacy(request):
+    return render(request, "naas/privacy.html", service_pages.privacy_context())
+
+
+@require_POST
+@login_required
+def session_keep_alive(request):
+    """ "Stay signed in" on the timeout warning: record activity now (the idle middleware writes
+    last-seen at most once a minute, so this writes it whatever the minute) and say how long
+    the session now has. POST with CSRF: a GET never changes anything."""
+    request.session[SESSION_KEY] = int(time.time())
+    return JsonResponse({"seconds_left": settings.SESSION_IDLE_TIMEOUT_SECONDS})
 
 
 def _led_la_or_403(request, la_id: int) -> LocalAuthority:
@@ -67,13 +88,12 @@ def staff_start(request):
 @role_required(Role.LA_LEAD)
 def staff_list(request, la_id: int):
     local_authority = _led_la_or_403(request, la_id)
-    page = Paginator(selectors.staff_for_la(local_authority), STAFF_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    listing = lists.STAFF.run(request, selectors.staff_for_la(local_authority))
     return render(
         request,
         "naas/staff_list.html",
-        {"local_authority": local_authority, "page": page},
+        {"local_authority": local_authority, **listing.context()},
+        status=listing.status,
     )
 
 

@@ -57,7 +57,7 @@ class DashboardFilterForm(forms.Form):
         error_messages={"invalid_choice": "Choose a phase from the list"},
     )
     local_authority = forms.ModelChoiceField(
-        queryset=LocalAuthority.objects.order_by("name").only("pk", "name"),
+        queryset=LocalAuthority.objects.order_by("name").only("pk", "name", "phase", "region"),
         required=False,
         empty_label="All local authorities",
         label="Local authority",
@@ -76,19 +76,48 @@ class DashboardFilterForm(forms.Form):
     start = _date("From", "the start of the period", required=False)
     end = _date("To", "the end of the period", required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.layout = Layout(
-            Field.select("phase"),
-            Field.select("local_authority"),
-            Field.select("region"),
-            Field.select("level"),
-            _date_layout("start"),
-            _date_layout("end"),
-            Submit("filter", "Apply filters"),
-        )
+    # No crispy helper: the page renders these fields with a plain template
+    # (templates/reporting/_filters.html) from `selects` and `dates`, which costs a fraction of
+    # crispy's per-field templates for a 152-option list.
+
+    SELECTS = ("phase", "local_authority", "region", "level")
+    DATES = ("start", "end")
+
+    @property
+    def selects(self) -> list[dict]:
+        """Each list as the template draws it: label, options (value, text, chosen), error."""
+        result = []
+        for name in self.SELECTS:
+            field = self.fields[name]
+            chosen = str(self.data.get(name, "")) if self.is_bound else ""
+            result.append(
+                {
+                    "name": name,
+                    "label": field.label or name.replace("_", " ").capitalize(),
+                    "options": [
+                        (str(value), text, str(value) == chosen) for value, text in field.choices
+                    ],
+                    "error": self.errors.get(name, [""])[0] if self.is_bound else "",
+                }
+            )
+        return result
+
+    @property
+    def dates(self) -> list[dict]:
+        """Each date as day, month and year boxes with what was typed."""
+        return [
+            {
+                "name": name,
+                "label": self.fields[name].label,
+                "hint": self.fields[name].help_text,
+                "parts": [
+                    (f"{name}_{index}", part, self.data.get(f"{name}_{index}", ""), width)
+                    for index, (part, width) in enumerate((("Day", 2), ("Month", 2), ("Year", 4)))
+                ],
+                "error": self.errors.get(name, [""])[0] if self.is_bound else "",
+            }
+            for name in self.DATES
+        ]
 
     def clean_phase(self):
         code = self.cleaned_data["phase"]
@@ -104,4 +133,31 @@ class DashboardFilterForm(forms.Form):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             self.add_error("end", PERIOD_ORDER_MESSAGE)
+        self._refuse_conflicts(cleaned)
         return cleaned
+
+    def _refuse_conflicts(self, cleaned) -> None:
+        """Filters no LA can match would show zeros that look like figures: say why instead."""
+        la, phase, region = (cleaned.get(n) for n in ("local_authority", "phase", "region"))
+        if la and phase and la.phase_id != phase.pk:
+            self.add_error(
+                "local_authority",
+                f"{la.name} is not in the {phase} phase: choose all phases or another "
+                "local authority",
+            )
+        elif la and region and la.region != region:
+            self.add_error(
+                "local_authority",
+                f"{la.name} is not in {Region(region).label}: choose all regions or another "
+                "local authority",
+            )
+        elif (
+            phase
+            and region
+            and not LocalAuthority.objects.filter(phase=phase, region=region).exists()
+        ):
+            self.add_error(
+                "region",
+                f"No local authority in {Region(region).label} is in the {phase} phase: "
+                "choose all regions or another phase",
+            )

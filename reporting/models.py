@@ -67,3 +67,41 @@ class LAReport(GeneratedDocument):
     @property
     def is_unfinished(self) -> bool:
         return self.state in UNFINISHED_STATES
+
+
+class FiguresRun(models.Model):
+    """One refresh of the dashboards' precomputed figures (see reporting.summaries). Pages
+    read the latest run; its id is the figures' version (the rendered-page cache is keyed by
+    it), and `through_audit_id` is the last audit event it saw, so a reader can tell that
+    something has happened since."""
+
+    computed_at = models.DateTimeField()
+    as_of = models.DateField(help_text="The day tenure and the last 12 months were counted to")
+    through_audit_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"Dashboard figures {self.pk} at {self.computed_at}"
+
+
+class FigureCount(models.Model):
+    """One count of a run: a measure (a pipeline stage, outcomes by result, by month, by KSS
+    area or by a worker's group) for one LA and job level. Distinct-worker measures have a
+    row for all levels (level ""); counts that add up are stored per level only."""
+
+    run = models.ForeignKey(FiguresRun, on_delete=models.CASCADE, related_name="counts")
+    local_authority_id = models.BigIntegerField()
+    level = models.CharField(max_length=30, blank=True)
+    measure = models.CharField(max_length=20)
+    key = models.CharField(max_length=80, blank=True)
+    label = models.CharField(max_length=200, blank=True)
+    result = models.CharField(max_length=20, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "level", "measure"])]
+
+    def __str__(self):
+        return f"{self.measure} {self.key} {self.result}: {self.count}"

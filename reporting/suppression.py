@@ -9,7 +9,9 @@ The rule (primary, then secondary suppression):
    count in that line is hidden too, shown as "withheld" (it may be 5 or more). This repeats
    until no line has exactly one hidden cell;
 3. a total under 5 is hidden, and a rate is shown only when the counts it is made of are
-   (otherwise "withheld").
+   (otherwise "withheld"), always with them: "62% (31 of 50)".
+
+Every dashboard table goes through here: the page, its chart and its CSV show the same cells.
 """
 
 from dataclasses import dataclass
@@ -67,10 +69,52 @@ def total_cell(count: int) -> Cell:
     return Cell(count, is_small(count))
 
 
-def rate(part: Cell, whole: Cell) -> str:
-    """A percentage, or the suppression text when either count is hidden."""
-    if part.hidden or whole.hidden:
-        return WITHHELD_TEXT
-    if not whole.count:
-        return "–"
-    return f"{100 * part.count / whole.count:.0f}%"
+def cells(counts: list[int]) -> list[Cell]:
+    """A line of counts with no published total of its own (primary suppression only)."""
+    return [total_cell(count) for count in counts]
+
+
+def withhold(cell: Cell) -> Cell:
+    return Cell(cell.count, True)
+
+
+def subset_cells(part: int, whole: int) -> tuple[Cell, Cell]:
+    """A count and the count it is part of (accredited of assessed): when the rest (whole minus
+    part) is small, showing both would tell it, so the part is withheld too."""
+    part_cell, whole_cell = total_cell(part), total_cell(whole)
+    if is_small(whole - part) and not part_cell.hidden and not whole_cell.hidden:
+        part_cell = withhold(part_cell)
+    return part_cell, whole_cell
+
+
+@dataclass(frozen=True)
+class Share:
+    """A part of a whole, shown with both counts: "62% (31 of 50)"; in a CSV, the percentage
+    as a number (the counts are in their own columns)."""
+
+    part: Cell
+    whole: Cell
+
+    @property
+    def shown(self) -> bool:
+        return not (self.part.hidden or self.whole.hidden) and self.whole.count > 0
+
+    @property
+    def percent(self) -> int:
+        """Rounded, for a bar's width; 0 when not shown."""
+        return round(100 * self.part.count / self.whole.count) if self.shown else 0
+
+    def __str__(self) -> str:
+        if self.part.hidden or self.whole.hidden:
+            return WITHHELD_TEXT
+        if not self.whole.count:
+            return "–"
+        return f"{self.percent}% ({self.part.count:,} of {self.whole.count:,})"
+
+    @property
+    def value(self):
+        if self.part.hidden or self.whole.hidden:
+            return WITHHELD_TEXT
+        if not self.whole.count:
+            return None
+        return round(100 * self.part.count / self.whole.count, 1)

@@ -20,3 +20,14 @@ def request_monthly_la_reports() -> int:
     from .services import la_reports_request_monthly
 
     return la_reports_request_monthly(today=timezone.localdate())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def refresh_dashboard_figures(_unused: int = 0) -> int:
+    """Count the dashboards' figures again (sent on commit after a change that moves them,
+    by a page that found them out of date, and nightly by beat). Idempotent: a second run
+    makes the same counts. The argument is the id slot of naas.services' sender."""
+    from .summaries import figures_refresh, figures_refresh_queued_clear
+
+    figures_refresh_queued_clear()  # a change from now on asks again
+    return figures_refresh().pk

@@ -7,6 +7,18 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("download/<slug:table>.csv", views.dashboard_csv, name="dashboard_csv"),
+    # One sub-page per theme, each a plain path so the filters stay in the query string.
+    path("pipeline/", views.dashboard_section, {"section": "pipeline"}, name="dashboard_pipeline"),
+    path("outcomes/", views.dashboard_section, {"section": "outcomes"}, name="dashboard_outcomes"),
+    path("kss-areas/", views.dashboard_section, {"section": "areas"}, name="dashboard_areas"),
+    path(
+        "local-authorities/",
+        views.dashboard_section,
+        {"section": "local-authorities"},
+        name="dashboard_local_authorities",
+    ),
+    path("equality/", views.dashboard_section, {"section": "equality"}, name="dashboard_equality"),
+    path("funding/", views.dashboard_section, {"section": "funding"}, name="dashboard_funding"),
     path("la-reports/", views.la_reports_start, name="la_reports_start"),
     path("la-reports/la/<int:la_id>/", views.la_reports, name="la_reports"),
     path("la-reports/<int:pk>/", views.la_report, name="la_report"),

@@ -1,7 +1,13 @@
+import hashlib
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -10,8 +16,8 @@ from naas.access import role_required
 from naas.models import LocalAuthority, Role
 from naas.submissions import once_per_submission
 
-from . import policies, selectors, services
-from .dashboard_tables import TABLE_KEYS, dashboard_tables
+from . import policies, selectors, services, summaries
+from .dashboard_tables import SECTION_SLUGS, SECTIONS, TABLE_KEYS, dashboard_tables, table_for
 from .forms import DashboardFilterForm, LAReportRequestForm
 from .models import LAReport
 
@@ -118,6 +124,8 @@ def la_report_retry(request, pk: int):
 
 # --- DfE dashboards -----------------------------------------------------------------------------
 
+DASHBOARD_CACHE_SECONDS = 60 * 60  # a new figures run changes the key long before this
+
 
 def _filters(request) -> tuple[DashboardFilterForm, selectors.Filters | None]:
     form = DashboardFilterForm(request.GET or None)
@@ -136,16 +144,90 @@ def _filters(request) -> tuple[DashboardFilterForm, selectors.Filters | None]:
     )
 
 
-@role_required(Role.DFE)
-def dashboard(request):
+def _board(filters, *, with_groups: bool = True):
+    today = timezone.localdate()
+    run = summaries.current_run(today=today)
+    return run, selectors.dashboard(filters, today=today, with_groups=with_groups, run=run)
+
+
+def _fragment_key(run, section: str, request) -> str:
+    """The rendered page body depends only on the figures' version, the page and the filters
+    (it names no one, so every DfE user may share it)."""
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    return f"reporting:dashboard:{run.pk}:{section}:{digest}"
+
+
+SECTION_URL_NAMES = {
+    "pipeline": "reporting:dashboard_pipeline",
+    "outcomes": "reporting:dashboard_outcomes",
+    "areas": "reporting:dashboard_areas",
+    "local-authorities": "reporting:dashboard_local_authorities",
+    "equality": "reporting:dashboard_equality",
+    "funding": "reporting:dashboard_funding",
+}
+
+
+def _pages(request, current: str) -> list[dict]:
+    """The contents list: every sub-page, each link keeping the filters."""
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    pages = [
+        {"slug": "overview", "title": "Overview", "description": "The headline figures"},
+        *({"slug": s, "title": t, "description": d} for s, t, d in SECTIONS),
+    ]
+    for page in pages:
+        name = SECTION_URL_NAMES.get(page["slug"], "reporting:dashboard")
+        page["url"] = reverse(name) + query
+        page["current"] = page["slug"] == current
+    return pages
+
+
+def _dashboard_page(request, section: str):
     form, filters = _filters(request)
-    context = {"form": form, "query": request.GET.urlencode()}
+    context = {
+        "form": form,
+        "query": request.GET.urlencode(),
+        "pages": _pages(request, section),
+        "section": section,
+        "section_title": dict((s, t) for s, t, _ in SECTIONS).get(section, ""),
+    }
     if filters is None:
         return render(request, "reporting/dashboard.html", context, status=400)
     today = timezone.localdate()
-    board = selectors.dashboard(filters, today=today)
-    context.update(board=board, tables=dashboard_tables(board), end=filters.end_or(today))
+    run = summaries.current_run(today=today)
+    cacheable = filters.start is None and filters.end is None
+    key = _fragment_key(run, section, request) if cacheable else None
+    body = cache.get(key) if key else None
+    if body is None:
+        board = selectors.dashboard(
+            filters, today=today, with_groups=section == "equality", run=run
+        )
+        body = render_to_string(
+            "reporting/_dashboard_body.html",
+            {
+                **context,
+                "board": board,
+                "tables": dashboard_tables(board, None if section == "overview" else section),
+                "end": filters.end_or(today),
+            },
+            request=None,
+        )
+        if key:
+            cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+    context["body"] = body
     return render(request, "reporting/dashboard.html", context)
+
+
+@role_required(Role.DFE)
+def dashboard(request):
+    return _dashboard_page(request, "overview")
+
+
+@role_required(Role.DFE)
+def dashboard_section(request, section: str):
+    if section not in SECTION_SLUGS:
+        raise Http404
+    return _dashboard_page(request, section)
 
 
 @role_required(Role.DFE)
@@ -157,13 +239,11 @@ def dashboard_csv(request, table: str):
         return render(
             request,
             "reporting/dashboard.html",
-            {"form": form, "query": request.GET.urlencode()},
+            {"form": form, "query": request.GET.urlencode(), "pages": _pages(request, "")},
             status=400,
         )
-    board = selectors.dashboard(
-        filters, today=timezone.localdate(), with_groups=table in selectors.GROUPINGS
-    )
-    chosen = next(t for t in dashboard_tables(board) if t.key == table)
-    response = HttpResponse(chosen.csv(), content_type="text/csv; charset=utf-8")
+    _, board = _board(filters, with_groups=table in selectors.GROUPINGS)
+    chosen = table_for(board, table)
+    response = HttpResponse(chosen.csv(board), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{chosen.filename}"'
     return response

@@ -48,6 +48,7 @@ from assessment.models import (
     CalibrationMarking,
     CalibrationOverride,
     CalibrationSet,
+    ImportJob,
     Item,
     ItemWithdrawal,
     MarkerRole,
@@ -204,6 +205,8 @@ REMIT = {
                 "assessment:outcome_detail",
                 "assessment:sitting_detail",
                 "assessment:results_upload",
+                "assessment:results_import_job",
+                "assessment:results_correction_apply",
                 "assessment:adjustment_decide",
                 "assessment:adjustment_check",
                 "assessment:adjustment_decided",
@@ -211,17 +214,35 @@ REMIT = {
                 "assessment:adjustment_decisions",
                 "assessment:allocation_queue",
                 "assessment:outcome_list",
+                "assessment:published_outcome_list",
                 "assessment:outcomes_publish",
                 "assessment:item_detail",
                 "assessment:item_revise",
                 "assessment:rule_set_create",
             )
         },
+        "assessment:results_import_retry": Remit(
+            ADMIN_RUNS_ASSESSMENT + "; the POST tries a failed results import again",
+            may_show=True,
+            may_change=True,
+        ),
         "assessment:outcome_confirm": Remit(
             ADMIN_RUNS_ASSESSMENT + "; the check page's POST confirms the outcome",
             may_show=True,
             may_change=True,
         ),
+        **{
+            name: Remit(
+                ADMIN_RUNS_ASSESSMENT + "; the check page's POST corrects the candidate's answer",
+                may_show=True,
+                may_change=name == "assessment:result_correct_check",
+            )
+            for name in (
+                "assessment:result_correct",
+                "assessment:result_correct_check",
+                "assessment:result_correct_done",
+            )
+        },
         "assessment:test_form_detail": Remit(
             ADMIN_RUNS_ASSESSMENT + "; the POST takes the test form out of use", may_change=True
         ),
@@ -489,6 +510,7 @@ def _other_la(admin) -> Foreign:
             "draft_outcome": draft.pk,
             "adjustment": booked.adjustments.get().pk,
             "sitting": booked.sitting_id,
+            "import_job": _failed_import(booked.sitting, admin).pk,
             "certificate": certificate.pk,
             "la_report": report.pk,
         },
@@ -497,6 +519,14 @@ def _other_la(admin) -> Foreign:
             Outcome.objects.filter(attempt__worker__in=people).values_list("reference", flat=True)
         )
         + ["SECRET FEEDBACK", "SECRET GROUNDS"],
+    )
+
+
+def _failed_import(sitting, admin) -> ImportJob:
+    """A results file for the sitting whose import failed: its page, retry and apply URLs have
+    a live object (a failed job is offered again; applying is refused, it has no changes)."""
+    return ImportJob.objects.create(
+        sitting=sitting, uploaded_by=admin, file_sha256="0" * 64, state="failed"
     )
 
 
@@ -672,6 +702,9 @@ TARGET_BY_PAGE = {
     ("assessment:review_request", "attempt_id"): "published_attempt",
     ("assessment:review_check", "attempt_id"): "published_attempt",
     ("assessment:outcome_confirm", "outcome_id"): "draft_outcome",
+    ("assessment:results_import_job", "pk"): "import_job",
+    ("assessment:results_import_retry", "pk"): "import_job",
+    ("assessment:results_correction_apply", "pk"): "import_job",
 }
 
 

@@ -227,12 +227,31 @@ def moderation(admin, settings) -> Stage:
     )
     attempt = Attempt.objects.get(pk=attempt.pk)
     assert selectors.attempt_next_step(attempt) == MarkerRole.MODERATOR
-    return _marking_stage(
-        attempt,
-        MarkerRole.MODERATOR,
-        (Role.MODERATOR,),
-        reason="The second marker saw the whole role play",
-        extra_gets=[reverse("assessment:attempt_marks", args=[attempt.pk])],
+    # the moderator decides every task the markers disagree on (4 against 2: all of them)
+    reason = "The second marker saw the whole role play"
+    tasks = [(area.pk, name) for area in attempt.areas.all() for name in AreaMark.TASK_FIELDS]
+    form = {}
+    for area_id, name in tasks:
+        form[f"area_{area_id}_{name}_decision"] = "first"
+        form[f"area_{area_id}_{name}_decision_reason"] = reason
+    mark_url = reverse("assessment:attempt_mark", args=[attempt.pk])
+    gets = [
+        Request("get", mark_url),
+        Request("get", reverse("assessment:attempt_marks", args=[attempt.pk])),
+    ]
+    return Stage(
+        attempt=attempt,
+        roles=(Role.MODERATOR,),
+        part=MarkerRole.MODERATOR,
+        requests=[*gets, Request("post", mark_url, form)],
+        act_directly=lambda person: services.moderation_decide(
+            allocation=_allocation(attempt, person, MarkerRole.MODERATOR),
+            decisions={key: services.ModerationDecision("first", reason) for key in tasks},
+            actor=person,
+        ),
+        refusal=PermissionDenied,
+        controls=[*gets, Request("post", mark_url, form)],
+        changed=lambda before, after: len(after["marks"]) > len(before["marks"]),
     )
 
 

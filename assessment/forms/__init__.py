@@ -4,7 +4,7 @@ input only; the rules live in the services. The public forms are named here so c
 
 from .appeals import FastTrackForm, ReviewDecisionForm, ReviewRequestForm
 from .item_bank import ItemForm, ScenarioForm, TestFormForm
-from .marking import AllocationForm, MarksForm
+from .marking import AllocationForm, MarksForm, ModerationForm
 from .outcomes import RuleSetForm
 from .results_import import ResultsUploadForm
 from .scheduling import (
@@ -29,6 +29,7 @@ __all__ = [
     "FastTrackForm",
     "ItemForm",
     "MarksForm",
+    "ModerationForm",
     "RebookForm",
     "ResultsUploadForm",
     "ReviewDecisionForm",

@@ -5,18 +5,15 @@ from django import forms
 
 from ..models import REASON_MAX
 from .common import DecisionForm, decision_reason, form_helper
-from .scheduling import sitting_radios
+from .scheduling import BookingForm, sitting_radios
 
 GROUNDS_MAX = REASON_MAX * 3
 
 
-class FastTrackForm(forms.Form):
-    sitting = sitting_radios("Choose a sitting for your retake")
+class FastTrackForm(BookingForm):
+    """A retake's sitting, with the same reasonable adjustments a first booking may ask for."""
 
-    def __init__(self, *args, sittings, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sitting"].queryset = sittings
-        self.helper = form_helper(Field.radios("sitting", legend_size=Size.MEDIUM))
+    sitting = sitting_radios("Choose a sitting for your retake")
 
 
 class ReviewRequestForm(forms.Form):

@@ -1,11 +1,19 @@
 """Forms for the item bank: questions, scenarios and test forms."""
 
-from crispy_forms_gds.layout import Field, Fieldset, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Size
 from django import forms
+from django.utils.text import Truncator
 
 from naas.models import KSSArea, Level
 
+from ..blueprint import BLUEPRINTS
 from ..models import OPTION_LETTERS, ItemFormat, MultiSelectScoring, Scenario
+from ..selectors.question_picker import (
+    QuestionGroup,
+    applied_question_groups,
+    general_question_groups,
+    scenarios_for_level,
+)
 from .common import form_helper
 
 
@@ -115,35 +123,45 @@ class ItemForm(forms.Form):
         return texts[:count]
 
 
+class TestFormLevelForm(forms.Form):
+    """The first question when making a test form: the level decides which scenarios and
+    questions the form offers."""
+
+    level = forms.ChoiceField(
+        choices=Level.choices,
+        widget=forms.RadioSelect,
+        label="Which level is the test form for?",
+        error_messages={
+            "required": "Choose the level",
+            "invalid_choice": "Choose the level from the list",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.radios("level", legend_size=Size.MEDIUM), submit="Continue")
+        self.helper.form_method = "get"
+
+
+def _question_choices(group: QuestionGroup) -> list[tuple[str, str]]:
+    return [(item.code, f"{item.code}: {Truncator(item.stem).chars(90)}") for item in group.items]
+
+
 class TestFormForm(forms.Form):
+    """The questions are picked from the level's active questions: general ones grouped by KSS
+    area, applied ones by scenario (a checkbox list per group)."""
+
     __test__ = False
 
     code = forms.CharField(
         max_length=20, help_text="Like P-2026-A", error_messages={"required": "Enter a code"}
     )
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
-    level = forms.ChoiceField(
-        choices=Level.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the level"},
-    )
     scenario = forms.ModelChoiceField(
-        queryset=Scenario.objects.all(),
+        queryset=Scenario.objects.none(),
         empty_label="Choose a scenario",
         label="Scenario for the applied questions",
         error_messages={"required": "Choose the scenario"},
-    )
-    general_codes = forms.CharField(
-        label="General questions",
-        help_text="18 question codes, one per line or separated by commas",
-        widget=forms.Textarea,
-        error_messages={"required": "Enter the general questions"},
-    )
-    applied_codes = forms.CharField(
-        label="Applied questions",
-        help_text="12 question codes, all set in the scenario",
-        widget=forms.Textarea,
-        error_messages={"required": "Enter the applied questions"},
     )
     three_of_eight_scoring = forms.ChoiceField(
         label="How should “choose 3 of 8” questions be scored?",
@@ -152,25 +170,54 @@ class TestFormForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, level: str, **kwargs):
         super().__init__(*args, **kwargs)
+        blueprint = BLUEPRINTS[level]
+        self.fields["scenario"].queryset = scenarios_for_level(level)
+        self.general_fields = self._add_groups("general", general_question_groups(level))
+        self.applied_fields = self._add_groups("applied", applied_question_groups(level))
         self.helper = form_helper(
             Field.text("code", field_width=10),
             Field.text("title"),
-            Field.radios("level"),
             Field.select("scenario"),
-            Field.textarea("general_codes", rows=6),
-            Field.textarea("applied_codes", rows=5),
+            HTML(
+                '<h2 class="govuk-heading-m">General questions</h2><p class="govuk-body">'
+                f"Choose {blueprint.general_count}, covering every KSS area.</p>"
+            ),
+            *(
+                Field.checkboxes(name, small=True, legend_size=Size.SMALL)
+                for name in self.general_fields
+            ),
+            HTML(
+                '<h2 class="govuk-heading-m">Applied questions</h2><p class="govuk-body">'
+                f"Choose {blueprint.applied_count}, all set in the scenario you chose.</p>"
+            ),
+            *(
+                Field.checkboxes(name, small=True, legend_size=Size.SMALL)
+                for name in self.applied_fields
+            ),
             Field.radios("three_of_eight_scoring"),
             submit="Check and save form",
         )
 
-    @staticmethod
-    def _codes(text: str) -> list[str]:
-        return [code for code in text.replace(",", "\n").replace(";", "\n").split() if code]
+    def _add_groups(self, kind: str, groups: list[QuestionGroup]) -> list[str]:
+        names = []
+        for group in groups:
+            name = f"{kind}_{group.key}"
+            self.fields[name] = forms.MultipleChoiceField(
+                label=group.heading,
+                choices=_question_choices(group),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+            names.append(name)
+        return names
+
+    def _chosen(self, names: list[str]) -> list[str]:
+        return [code for name in names for code in self.cleaned_data.get(name, [])]
 
     def general(self) -> list[str]:
-        return self._codes(self.cleaned_data["general_codes"])
+        return self._chosen(self.general_fields)
 
     def applied(self) -> list[str]:
-        return self._codes(self.cleaned_data["applied_codes"])
+        return self._chosen(self.applied_fields)

@@ -89,6 +89,23 @@ class BookingForm(forms.Form):
         return cleaned
 
 
+def adjustment_answers(cleaned: dict) -> dict:
+    """A valid booking form's adjustments, as kept for the check page (naas.flows)."""
+    return {
+        "adjustments": cleaned["adjustments"],
+        "other_detail": cleaned["other_detail"].strip(),
+        "adjustment_notes": cleaned["adjustment_notes"].strip(),
+    }
+
+
+def adjustment_asks(answers: dict) -> list[AdjustmentAsk]:
+    """The kept adjustments as the booking services take them."""
+    return [
+        AdjustmentAsk(kind, answers["other_detail"] if kind == AdjustmentKind.OTHER else "")
+        for kind in answers["adjustments"]
+    ]
+
+
 class RebookForm(forms.Form):
     sitting = sitting_radios("Choose the new sitting", required="Choose the new sitting")
 

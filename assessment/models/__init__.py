@@ -10,6 +10,7 @@ from .calibration import (
     CalibrationOverride,
     CalibrationSet,
 )
+from .import_jobs import ImportJob, ImportJobState
 from .item_bank import (
     FORMAT_SHAPE,
     OPTION_LETTERS,
@@ -32,6 +33,7 @@ from .marking import (
     AreaMark,
     GlobalJudgement,
     MarkerRole,
+    MarkingDraft,
     PracticeTask,
 )
 from .outcomes import AreaOutcome, Outcome, OutcomeResult, OutcomeRuleSet
@@ -91,10 +93,13 @@ __all__ = [
     "CalibrationSet",
     "FormSection",
     "GlobalJudgement",
+    "ImportJob",
+    "ImportJobState",
     "Item",
     "ItemFormat",
     "ItemWithdrawal",
     "MarkerRole",
+    "MarkingDraft",
     "MultiSelectScoring",
     "Outcome",
     "OutcomeResult",

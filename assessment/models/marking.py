@@ -130,3 +130,18 @@ class AreaMark(models.Model):
 
     def task_marks(self) -> list[int]:
         return [getattr(self, name) for name in self.TASK_FIELDS]
+
+
+class MarkingDraft(models.Model):
+    """A marker's unfinished marks, kept so that 50 fields need not be filled in one sitting.
+    Private to the allocation's assessor (only their own scoring page reads it), never part of
+    any outcome, and deleted when the marks are submitted. `answers` holds, per area id, the
+    task marks entered so far (1–4 or null), the evidence and the overall judgement."""
+
+    allocation = models.OneToOneField(Allocation, on_delete=models.CASCADE, related_name="draft")
+    answers = models.JSONField(default=dict)
+    reason = models.TextField(blank=True, max_length=REASON_MAX)
+    saved_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Draft marks for allocation {self.allocation_id}"

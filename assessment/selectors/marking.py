@@ -1,7 +1,9 @@
 """Reads about marking: who may mark, what marking is waiting for, and the marks that count."""
 
+from dataclasses import dataclass
 from fractions import Fraction
 
+from naas.dates import govuk_datetime, govuk_time, local_date, today
 from naas.models import Role
 from naas.policies import roles_of
 
@@ -12,13 +14,15 @@ from ..models import (
     Attempt,
     AttemptState,
     MarkerRole,
+    MarkingDraft,
+    PracticeTask,
     ReviewState,
     TestAreaScore,
 )
 from ..outcome_rules import (
     observation_mean,
 )
-from ..rules import BORDERLINE_MARGIN, in_second_marking_sample
+from ..rules import BORDERLINE_MARGIN, in_second_marking_sample, marks_disagree
 from .calibration import calibration_problem
 from .outcomes import rule_parameters_current
 
@@ -139,3 +143,108 @@ def knowledge_by_area(attempt: Attempt) -> dict[int, Fraction]:
         for score in TestAreaScore.objects.filter(result__attempt=link):
             scores[score.area_id] = Fraction(str(score.percent))
     return scores
+
+
+@dataclass(frozen=True)
+class TaskComparison:
+    """The two markers' marks for one task of one area, side by side."""
+
+    area_id: int
+    task: str
+    label: str
+    first: int
+    second: int
+
+    @property
+    def difference(self) -> int:
+        return abs(self.first - self.second)
+
+    @property
+    def disagrees(self) -> bool:
+        return marks_disagree(self.first, self.second)
+
+    @property
+    def agreed_mark(self) -> int | None:
+        """The mark that stands without a moderator's decision: the first marker's, as when
+        no moderation is needed (final_marks); None where the markers disagree."""
+        return None if self.disagrees else self.first
+
+
+@dataclass(frozen=True)
+class AreaComparison:
+    area: object
+    tasks: list[TaskComparison]
+
+    @property
+    def disagreements(self) -> list[TaskComparison]:
+        return [task for task in self.tasks if task.disagrees]
+
+
+def _submitted(attempt: Attempt, role: str) -> Allocation | None:
+    return next(
+        (a for a in attempt.allocations.all() if a.active and a.role == role and a.submitted_at),
+        None,
+    )
+
+
+def marks_side_by_side(attempt: Attempt) -> list[AreaComparison]:
+    """Per area and task: the first marker's mark, the second marker's and whether they
+    disagree (rules.marks_disagree). Empty until both have submitted. Reads the attempt's
+    prefetched allocations and marks (selectors.attempt_for_marking): no further queries."""
+    first, second = _submitted(attempt, MarkerRole.FIRST), _submitted(attempt, MarkerRole.SECOND)
+    if first is None or second is None:
+        return []
+    first_marks = {m.area_id: m for m in first.marks.all()}
+    second_marks = {m.area_id: m for m in second.marks.all()}
+    rows = []
+    for area in attempt.areas.all():
+        a, b = first_marks.get(area.pk), second_marks.get(area.pk)
+        if a is None or b is None:
+            continue
+        tasks = [
+            TaskComparison(area.pk, name, label, getattr(a, name), getattr(b, name))
+            for name, label in zip(AreaMark.TASK_FIELDS, PracticeTask.labels, strict=True)
+        ]
+        rows.append(AreaComparison(area, tasks))
+    return rows
+
+
+@dataclass(frozen=True)
+class DraftArea:
+    """One area of a saved draft, read like an AreaMark by the marking form (a mark not yet
+    chosen is None)."""
+
+    role_play_1: int | None = None
+    role_play_2: int | None = None
+    reflective: int | None = None
+    written: int | None = None
+    evidence_note: str = ""
+    global_judgement: int | None = None
+
+
+def marking_draft(allocation: Allocation) -> MarkingDraft | None:
+    """The allocation's own saved draft, if any. Only the scoring page of the allocation's
+    assessor asks for it: a draft is never shown to anyone else."""
+    return MarkingDraft.objects.filter(allocation=allocation).first()
+
+
+def draft_areas(draft: MarkingDraft | None) -> dict[int, DraftArea]:
+    if draft is None:
+        return {}
+    areas = {}
+    for area_id, answer in draft.answers.items():
+        marks = dict(zip(AreaMark.TASK_FIELDS, answer.get("marks", []), strict=False))
+        areas[int(area_id)] = DraftArea(
+            **marks,
+            evidence_note=answer.get("evidence_note", ""),
+            global_judgement=answer.get("global_judgement"),
+        )
+    return areas
+
+
+def draft_saved_words(draft: MarkingDraft) -> str:
+    """'Draft saved at 10:32am' the same day, else 'Draft saved on 1 December 2026 at
+    10:32am' (England's time)."""
+    if local_date(draft.saved_at) == today():
+        return f"Draft saved at {govuk_time(draft.saved_at)}"
+    return f"Draft saved on {govuk_datetime(draft.saved_at)}"

@@ -26,6 +26,12 @@ from .common import (
     CHANGED_MESSAGE,
     AssessmentError,
 )
+from .corrections import (
+    ResponseCorrection,
+    attempt_correction_problems,
+    correction_problems,
+    test_response_correct,
+)
 from .item_bank import (
     item_create,
     item_problems,
@@ -44,18 +50,39 @@ from .marking import (
     MarkEntry,
     allocation_create,
     mark_entry_problems,
+    marks_draft_save,
     marks_submit,
+)
+from .moderation import (
+    DecisionChoice,
+    ModerationDecision,
+    moderated_marks,
+    moderation_decide,
+)
+from .outcome_versions import (
+    Recompute,
+    Recomputed,
+    recompute_as_new_version,
 )
 from .outcomes import (
     outcome_compute,
     outcome_confirm,
+    outcome_confirm_after_correction,
     outcomes_publish,
+    publication_problems_by_outcome,
     rule_set_create,
     rule_set_current,
 )
 from .results_import import (
     ResultsImportOutcome,
     test_results_import,
+)
+from .results_import_jobs import (
+    results_correction_apply,
+    results_file_import_retry,
+    results_file_import_run,
+    results_file_progress,
+    results_file_upload,
 )
 from .scheduling import (
     AdjustmentAsk,
@@ -87,7 +114,12 @@ __all__ = [
     "CHANGED_MESSAGE",
     "AdjustmentAsk",
     "AssessmentError",
+    "DecisionChoice",
     "MarkEntry",
+    "ModerationDecision",
+    "Recompute",
+    "Recomputed",
+    "ResponseCorrection",
     "ResultsImportOutcome",
     "WithdrawalOutcome",
     "adjustment_decide",
@@ -101,6 +133,7 @@ __all__ = [
     "attempt_book",
     "attempt_book_fast_track",
     "attempt_cancel",
+    "attempt_correction_problems",
     "attempt_rebook",
     "attempt_record_attendance",
     "borderline_analysis_adopt",
@@ -112,6 +145,7 @@ __all__ = [
     "calibration_set_activate",
     "calibration_set_create",
     "centre_create",
+    "correction_problems",
     "item_create",
     "item_problems",
     "item_revise",
@@ -119,10 +153,21 @@ __all__ = [
     "item_withdraw",
     "lock_sitting_with_a_place",
     "mark_entry_problems",
+    "marks_draft_save",
     "marks_submit",
+    "moderated_marks",
+    "moderation_decide",
     "outcome_compute",
     "outcome_confirm",
+    "outcome_confirm_after_correction",
     "outcomes_publish",
+    "publication_problems_by_outcome",
+    "recompute_as_new_version",
+    "results_correction_apply",
+    "results_file_import_retry",
+    "results_file_import_run",
+    "results_file_progress",
+    "results_file_upload",
     "review_decide",
     "review_request",
     "rule_set_create",
@@ -135,6 +180,7 @@ __all__ = [
     "technical_report_retry",
     "test_form_create",
     "test_form_set_active",
+    "test_response_correct",
     "test_results_import",
     "withdrawal_problems",
 ]

@@ -28,21 +28,33 @@ from ..selectors.outcomes import (
     review_problems,
 )
 from .common import AssessmentError, lock_attempt, refused
-from .scheduling import lock_sitting_with_a_place
+from .scheduling import (
+    AdjustmentAsk,
+    adjustment_problems,
+    adjustment_requests_record,
+    lock_sitting_with_a_place,
+)
 
 
 @transaction.atomic
 def attempt_book_fast_track(
-    *, parent: Attempt, sitting: Sitting, actor, areas: list[KSSArea] | None = None
+    *,
+    parent: Attempt,
+    sitting: Sitting,
+    actor,
+    areas: list[KSSArea] | None = None,
+    adjustments: list[AdjustmentAsk] = (),
+    adjustment_notes: str = "",
 ) -> Attempt:
     """Book the one fast-track retake a partially-met worker may have, within the window,
-    covering only the areas not met. No new endorsement is needed."""
+    covering only the areas not met, with any reasonable adjustments they ask for (decided by
+    an administrator, as for a first booking). No new endorsement is needed."""
     locked_parent = lock_attempt(parent)
     if not policies.can_act_for_own_outcome(actor, locked_parent):
         raise PermissionDenied("Only the candidate can book their fast-track retake")
     if areas is None:
         areas = areas_not_met(locked_parent)
-    problems = fast_track_problems(locked_parent, areas=areas)
+    problems = fast_track_problems(locked_parent, areas=areas) + adjustment_problems(adjustments)
     if problems:
         raise AssessmentError(*problems)
     locked_sitting = lock_sitting_with_a_place(sitting)
@@ -53,6 +65,7 @@ def attempt_book_fast_track(
         parent=locked_parent,
         sitting=locked_sitting,
         booked_by=actor,
+        adjustment_notes=adjustment_notes,
     )
     AttemptArea.objects.bulk_create(AttemptArea(attempt=retake, area=area) for area in areas)
     audit_event_record(
@@ -66,6 +79,7 @@ def attempt_book_fast_track(
             "areas": [a.number for a in areas],
         },
     )
+    adjustment_requests_record(attempt=retake, adjustments=adjustments, actor=actor)
     return retake
 
 

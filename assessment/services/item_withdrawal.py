@@ -1,18 +1,10 @@
 """Withdrawing an item from scoring on one test form: every result on the form is rescored
 without it, and every outcome the rescoring changes gets a new version.
 
-Decisions the issue left open:
-- The recompute uses each outcome's own rule-set version: the rules did not change, the
-  evidence did (services.outcome_compute with `rule_set` and `correction`).
-- An outcome counts as changed when its overall result or any area's result differs; an
-  unchanged outcome keeps its version (its stored knowledge percentages are those it was
-  published with).
-- A new version of a published outcome is confirmed and published at once, so its letter is
-  made (feedback's receiver of signals.outcome_published). When a pre-publish check refuses
-  (feedback missing for a newly not-met area) or the administrator has a conflict of
-  interest, it stays confirmed but unpublished in the administrator's outcome list.
-- A new version of an outcome not yet published is left computed, to be confirmed as usual.
-- An attempt under review is not recomputed: the review will use the rescored test.
+How each changed outcome gets its new version (the rules it uses, when it is published again
+with a new letter, when it waits for feedback or a review) is services.outcome_versions, shared
+with correcting one candidate's answer. An unchanged outcome keeps its version (its stored
+knowledge percentages are those it was published with).
 """
 
 from dataclasses import dataclass, field
@@ -22,11 +14,10 @@ from django.db import transaction
 
 from naas.services import audit_event_record, audit_events_record_for_ids
 
-from .. import policies, signals
+from .. import policies
 from ..audit import AssessmentAction
 from ..models import (
     Attempt,
-    AttemptState,
     Item,
     ItemWithdrawal,
     Outcome,
@@ -37,9 +28,8 @@ from ..models import (
     TestResult,
 )
 from ..scoring import TestScorer, to_decimal
-from ..selectors.outcomes import current_outcome
 from .common import AssessmentError, insert_rows, lock_attempt
-from .outcomes import outcome_compute, outcome_confirm, outcomes_publish
+from .outcome_versions import Recompute, recompute_as_new_version
 
 
 @dataclass
@@ -53,10 +43,6 @@ class WithdrawalOutcome:
     awaiting_publication: dict[int, list[str]] = field(default_factory=dict)
     to_confirm: list[Outcome] = field(default_factory=list)
     under_review: list[Attempt] = field(default_factory=list)
-
-
-class _Unchanged(Exception):
-    """Rolls back a recomputed outcome whose results match the one it would replace."""
 
 
 def withdrawn_item_ids(form_ids, *, lock: bool = False) -> dict[int, frozenset[int]]:
@@ -190,59 +176,19 @@ def _rescore_form(form: TestForm, withdrawal: ItemWithdrawal, actor) -> list[int
 
 
 def _recompute_outcome(attempt_id: int, withdrawal, actor, done: WithdrawalOutcome) -> None:
-    attempt = lock_attempt(Attempt(pk=attempt_id))
-    previous = current_outcome(attempt)
-    if previous is None:
-        return
-    if attempt.state == AttemptState.UNDER_REVIEW:
-        done.under_review.append(attempt)
-        return
-    try:
-        # A savepoint: the outcome services compute the new version, and it is rolled back
-        # (with its audit rows) when the results did not change.
-        with transaction.atomic():
-            outcome = outcome_compute(
-                attempt=attempt, actor=actor, rule_set=previous.rule_set, correction=True
-            )
-            if _results(outcome) == _results(previous):
-                raise _Unchanged
-    except _Unchanged:
-        done.unchanged.append(previous)
-        return
-    audit_event_record(
+    recomputed = recompute_as_new_version(
+        attempt=Attempt(pk=attempt_id),
         actor=actor,
-        subject=outcome,
         action=AssessmentAction.OUTCOME_RECOMPUTED_AFTER_WITHDRAWAL,
-        detail={
-            "withdrawal": withdrawal.pk,
-            "replaces": previous.reference,
-            "was": previous.result,
-            "now": outcome.result,
-        },
+        detail={"withdrawal": withdrawal.pk},
     )
-    if previous.is_published:
-        _publish_correction(outcome, actor, done)
-    else:
-        done.to_confirm.append(outcome)
-
-
-def _results(outcome: Outcome) -> tuple:
-    areas = sorted(outcome.area_outcomes.values_list("area_id", "result"))
-    return outcome.result, areas
-
-
-def _publish_correction(outcome: Outcome, actor, done: WithdrawalOutcome) -> None:
-    """Publish the new version of a published outcome, so the candidate gets a new letter;
-    when publication would be refused, leave it confirmed for the administrator to publish."""
-    if not policies.can_confirm_outcome(actor, outcome):
-        done.awaiting_publication[outcome.pk] = [
-            "You have a conflict of interest in this candidate: another administrator must "
-            "confirm and publish this version"
-        ]
-        return
-    outcome = outcome_confirm(outcome=outcome, actor=actor)
-    problems = signals.publication_problems(outcome)
-    if problems:
-        done.awaiting_publication[outcome.pk] = problems
-        return
-    done.republished += outcomes_publish(outcome_ids=[outcome.pk], actor=actor)
+    if recomputed.kind == Recompute.UNDER_REVIEW:
+        done.under_review.append(lock_attempt(Attempt(pk=attempt_id)))
+    elif recomputed.kind == Recompute.UNCHANGED:
+        done.unchanged.append(recomputed.previous)
+    elif recomputed.kind == Recompute.TO_CONFIRM:
+        done.to_confirm.append(recomputed.outcome)
+    elif recomputed.kind == Recompute.REPUBLISHED:
+        done.republished.append(recomputed.outcome)
+    elif recomputed.kind == Recompute.AWAITING_PUBLICATION:
+        done.awaiting_publication[recomputed.outcome.pk] = recomputed.problems

@@ -15,11 +15,13 @@ from ..audit import AssessmentAction
 from ..models import (
     MARK_MAX,
     MARK_MIN,
+    REASON_MAX,
     Allocation,
     AreaMark,
     Attempt,
     GlobalJudgement,
     MarkerRole,
+    MarkingDraft,
     PracticeTask,
 )
 from ..rules import marks_need_moderation
@@ -183,6 +185,8 @@ def marks_submit(
         else {}
     )
     _store_marks(allocation, marks, actor)
+    # the submitted marks replace the draft: it would only mislead if it stayed
+    MarkingDraft.objects.filter(allocation=allocation).delete()
     _audit_final_mark_changes(attempt, earlier_final, marks, allocation, actor)
     allocation.submitted_at = timezone.now()
     allocation.reason = reason
@@ -258,3 +262,79 @@ def mark_entry_problems(attempt: Attempt, marks: dict[int, MarkEntry]) -> list[s
         ):
             problems.append(f"Choose the overall judgement for {label}")
     return problems
+
+
+EVIDENCE_MAX = AreaMark._meta.get_field("evidence_note").max_length
+
+
+def mark_in_range(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and MARK_MIN <= value <= MARK_MAX
+
+
+def draft_entry_problems(attempt: Attempt, marks: dict[int, MarkEntry]) -> list[str]:
+    """A draft may leave anything out, but what it holds must be a mark it could submit: a
+    mark from 1 to 4, a known judgement, evidence within its limit, areas of this attempt."""
+    areas = {a.pk: a for a in attempt.areas.all()}
+    if not set(marks) <= set(areas):
+        return ["Enter marks only for the KSS areas this attempt covers"]
+    problems = []
+    for area_id, entry in sorted(marks.items()):
+        label = f"area {areas[area_id].number}"
+        for task, value in zip(PracticeTask.labels, entry.task_marks(), strict=True):
+            if value is not None and not mark_in_range(value):
+                problems.append(f"Choose a mark from 1 to 4 for {task.lower()} in {label}")
+        if entry.global_judgement is not None and entry.global_judgement not in (
+            GlobalJudgement.values
+        ):
+            problems.append(f"Choose the overall judgement for {label}")
+        if len(entry.evidence_note) > EVIDENCE_MAX:
+            problems.append(f"The evidence for {label} must be {EVIDENCE_MAX} characters or fewer")
+    return problems
+
+
+@transaction.atomic
+def marks_draft_save(
+    *, allocation: Allocation, marks: dict[int, MarkEntry], actor, reason: str = ""
+) -> MarkingDraft:
+    """Keep an allocated marker's unfinished marks to come back to: nothing is required, but
+    every mark kept is in range. The draft is theirs alone and counts for nothing until they
+    submit. One light audit event per save (when, by whom, how many marks) shows when the
+    marking was done without copying unfinished marks into the trail; the marks themselves
+    are audited when submitted."""
+    attempt = lock_attempt(allocation.attempt)
+    allocation = Allocation.objects.select_related("attempt__worker").get(pk=allocation.pk)
+    if not policies.can_mark(actor, allocation):
+        raise PermissionDenied("This attempt is not allocated to you")
+    problem = marking_problem(attempt, allocation)
+    if problem:
+        raise AssessmentError(problem)
+    problems = draft_entry_problems(attempt, marks)
+    if len(reason) > REASON_MAX:
+        problems.append(f"The reason for the final marks must be {REASON_MAX} characters or fewer")
+    if problems:
+        raise AssessmentError(*problems)
+    answers = {
+        str(area_id): {
+            "marks": entry.task_marks(),
+            "evidence_note": entry.evidence_note,
+            "global_judgement": entry.global_judgement,
+        }
+        for area_id, entry in marks.items()
+    }
+    draft, _ = MarkingDraft.objects.update_or_create(
+        allocation=allocation,
+        defaults={"answers": answers, "reason": reason, "saved_at": timezone.now()},
+    )
+    audit_event_record(
+        actor=actor,
+        subject=allocation,
+        action=AssessmentAction.ALLOCATION_MARKS_DRAFT_SAVED,
+        detail={
+            "attempt": attempt.pk,
+            "role": allocation.role,
+            "marks_entered": sum(
+                value is not None for entry in marks.values() for value in entry.task_marks()
+            ),
+        },
+    )
+    return draft

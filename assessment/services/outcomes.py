@@ -180,9 +180,8 @@ def _two_places(value: Fraction | None) -> Decimal | None:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
 
 
-@transaction.atomic
-def outcome_confirm(*, outcome: Outcome, actor) -> Outcome:
-    """A moderator or administrator confirms a computed outcome, ready to publish."""
+def _outcome_to_confirm(outcome: Outcome, actor) -> Outcome:
+    """Lock the outcome and check it may be confirmed by `actor` now."""
     locked = (
         Outcome.objects.select_for_update().select_related("attempt__worker").get(pk=outcome.pk)
     )
@@ -197,6 +196,10 @@ def outcome_confirm(*, outcome: Outcome, actor) -> Outcome:
         raise AssessmentError("A newer version of this outcome has replaced it")
     if locked.confirmed_at is not None:
         raise AssessmentError("This outcome has already been confirmed")
+    return locked
+
+
+def _confirmed(locked: Outcome, actor) -> Outcome:
     locked.confirmed_by = actor
     locked.confirmed_at = timezone.now()
     locked.save(update_fields=["confirmed_by", "confirmed_at"])
@@ -205,11 +208,39 @@ def outcome_confirm(*, outcome: Outcome, actor) -> Outcome:
 
 
 @transaction.atomic
+def outcome_confirm(*, outcome: Outcome, actor) -> Outcome:
+    """A moderator or administrator confirms a computed outcome, ready to publish. Refused
+    while a later app's pre-publish check finds something missing (feedback for an area not
+    met): the same checks, in signals.publication_problems, that publishing asks."""
+    locked = _outcome_to_confirm(outcome, actor)
+    problems = signals.publication_problems(locked)
+    if problems:
+        raise AssessmentError(*problems)
+    return _confirmed(locked, actor)
+
+
+@transaction.atomic
+def outcome_confirm_after_correction(*, outcome: Outcome, actor) -> Outcome:
+    """A corrected version of a published outcome is confirmed by the correction itself, even
+    when it now needs feedback: it then waits, confirmed, on the publish page, which links to
+    what is missing (services.outcome_versions)."""
+    return _confirmed(_outcome_to_confirm(outcome, actor), actor)
+
+
+def publication_problems_by_outcome(outcomes) -> dict[int, list[str]]:
+    """Each outcome's reasons it cannot be published now (an empty list when it can). Each
+    reason is a signals.PublicationProblem: its `fix_url` is the page that fixes it."""
+    return {outcome.pk: signals.publication_problems(outcome) for outcome in outcomes}
+
+
+@transaction.atomic
 def outcomes_publish(*, outcome_ids: list[int], actor) -> list[Outcome]:
-    """Publish confirmed outcomes together. Each attempt moves to outcome_published and
-    `signals.outcome_published` is sent inside this transaction. Outcomes already published
-    (a double click, another administrator) are skipped; if none is left, nothing happens.
-    Later apps' pre-publish checks can refuse the whole batch."""
+    """Publish the chosen confirmed outcomes that nothing holds back, and return them. Each
+    attempt moves to outcome_published, with its audit events, and `signals.outcome_published`
+    is sent inside this transaction. An outcome a later app's pre-publish check refuses
+    (feedback missing) is left as it is, without holding back the others; outcomes already
+    published (a double click, another administrator) are skipped. When none is left to
+    publish, nothing happens and the reasons are raised."""
     if not policies.can_publish_outcomes(actor):
         raise PermissionDenied("Only assessment administrators can publish outcomes")
     locked = list(
@@ -218,46 +249,55 @@ def outcomes_publish(*, outcome_ids: list[int], actor) -> list[Outcome]:
         .select_related("attempt__worker")
         .order_by("pk")
     )
-    ready = [
+    confirmed = [
         o
         for o in locked
         if o.published_at is None and o.superseded_at is None and o.confirmed_at is not None
     ]
-    if not ready:
+    if not confirmed:
         raise AssessmentError("These outcomes have already been published, or are not confirmed")
-    if not all(policies.can_publish_outcome(actor, outcome) for outcome in ready):
+    if not all(policies.can_publish_outcome(actor, outcome) for outcome in confirmed):
         raise PermissionDenied("You have a conflict of interest in one of these candidates")
-    problems = []
-    for outcome in ready:
-        problems += [f"{outcome.reference}: {p}" for p in signals.publication_problems(outcome)]
-    if problems:
-        raise AssessmentError(*problems)
+    problems = publication_problems_by_outcome(confirmed)
+    ready = [outcome for outcome in confirmed if not problems[outcome.pk]]
+    if not ready:
+        raise AssessmentError(
+            *(
+                signals.PublicationProblem(f"{outcome.reference}: {problem}", problem.fix_url)
+                for outcome in confirmed
+                for problem in problems[outcome.pk]
+            )
+        )
     now = timezone.now()
     for outcome in ready:
-        attempt = lock_attempt(outcome.attempt)
-        superseded = list(
-            attempt.outcomes.filter(published_at__isnull=False, superseded_at__isnull=False)
-        )
-        # A corrected version of an outcome already published leaves the attempt where it is.
-        if attempt.state != AttemptState.OUTCOME_PUBLISHED:
-            transition_apply(
-                attempt,
-                "publish_outcome",
-                actor=actor,
-                action=AssessmentAction.ATTEMPT_OUTCOME_PUBLISHED,
-                refuse=refused(),
-            )
-        outcome.attempt = attempt
-        outcome.published_at = now
-        outcome.save(update_fields=["published_at"])
-        audit_event_record(
-            actor=actor,
-            subject=outcome,
-            action=AssessmentAction.OUTCOME_PUBLISHED,
-            detail={
-                "result": outcome.result,
-                "replaces": [o.reference for o in superseded],
-            },
-        )
-        signals.outcome_published.send(sender=Outcome, outcome=outcome)
+        _publish(outcome, actor, now)
     return ready
+
+
+def _publish(outcome: Outcome, actor, now) -> None:
+    attempt = lock_attempt(outcome.attempt)
+    superseded = list(
+        attempt.outcomes.filter(published_at__isnull=False, superseded_at__isnull=False)
+    )
+    # A corrected version of an outcome already published leaves the attempt where it is.
+    if attempt.state != AttemptState.OUTCOME_PUBLISHED:
+        transition_apply(
+            attempt,
+            "publish_outcome",
+            actor=actor,
+            action=AssessmentAction.ATTEMPT_OUTCOME_PUBLISHED,
+            refuse=refused(),
+        )
+    outcome.attempt = attempt
+    outcome.published_at = now
+    outcome.save(update_fields=["published_at"])
+    audit_event_record(
+        actor=actor,
+        subject=outcome,
+        action=AssessmentAction.OUTCOME_PUBLISHED,
+        detail={
+            "result": outcome.result,
+            "replaces": [o.reference for o in superseded],
+        },
+    )
+    signals.outcome_published.send(sender=Outcome, outcome=outcome)

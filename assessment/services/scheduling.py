@@ -138,6 +138,13 @@ def attempt_book(
         to_state=AttemptState.BOOKED,
         detail={"sitting": locked_sitting.pk, "endorsement": used.pk},
     )
+    adjustment_requests_record(attempt=attempt, adjustments=adjustments, actor=actor)
+    return attempt
+
+
+def adjustment_requests_record(*, attempt: Attempt, adjustments, actor) -> None:
+    """The adjustments asked for with a booking (a first booking or a fast-track retake), each
+    pending an administrator's decision; the caller has checked them (adjustment_problems)."""
     for ask in adjustments:
         request = AdjustmentRequest.objects.create(
             attempt=attempt, kind=ask.kind, detail=ask.detail, requested_by=actor
@@ -149,7 +156,6 @@ def attempt_book(
             to_state=AdjustmentDecision.PENDING,
             detail={"attempt": attempt.pk, "kind": ask.kind},
         )
-    return attempt
 
 
 def adjustment_problems(adjustments) -> list[str]:

@@ -500,3 +500,21 @@ def review_overturned(
     _submit(allocation, chosen, reason="Re-marked from the recording")
     outcome = selectors.current_outcome(Attempt.objects.get(pk=attempt.pk))
     return expect_outcome(outcome, results, overall)
+
+
+def picker_answers(*, code, title, scenario, general, applied, scoring="exact") -> dict:
+    """The POST data of the test-form builder ticking these questions: each question's box is
+    in its KSS area's group (general) or its scenario's group (applied)."""
+    data = {
+        "code": code,
+        "title": title,
+        "scenario": scenario.pk,
+        "three_of_eight_scoring": scoring,
+    }
+    for kind, items in (("general", general), ("applied", applied)):
+        for item in items:
+            group = (
+                f"area_{item.area.number}" if kind == "general" else f"scenario_{item.scenario_id}"
+            )
+            data.setdefault(f"{kind}_{group}", []).append(item.code)
+    return data

@@ -442,7 +442,7 @@ def test_a_moderator_may_confirm_but_only_administrators_publish(admin_user):
         services.outcomes_publish(outcome_ids=[outcome.pk], actor=moderator)
 
 
-def test_pre_publish_checks_refuse_the_whole_batch(admin_user):
+def test_pre_publish_checks_hold_back_only_the_outcome_they_refuse(admin_user):
     # given
     first, second = sat_attempt(admin=admin_user), sat_attempt(admin=admin_user)
     for attempt in (first, second):
@@ -458,14 +458,16 @@ def test_pre_publish_checks_refuse_the_whole_batch(admin_user):
     signals.register_pre_publish_check(no_feedback)
     try:
         # when
+        published = services.outcomes_publish(outcome_ids=ids, actor=admin_user)
         with pytest.raises(AssessmentError) as refused:
             services.outcomes_publish(outcome_ids=ids, actor=admin_user)
     finally:
         signals.pre_publish_checks.remove(no_feedback)
-    # then
+    # then: the first is published, the second waits and its reason is given
+    assert [o.attempt_id for o in published] == [first.pk]
     assert refused.value.messages == [f"NAAS-{second.pk:06d}-1: Feedback is missing"]
-    assert not Outcome.objects.filter(published_at__isnull=False).exists()
-    assert reload(first).state == AttemptState.MODERATED
+    assert reload(first).state == AttemptState.OUTCOME_PUBLISHED
+    assert reload(second).state == AttemptState.MODERATED
 
 
 def test_a_published_outcome_cannot_be_edited(admin_user):

@@ -14,18 +14,19 @@ from naas.access import role_required
 from naas.csv_export import csv_response
 from naas.flows import Flow, PendingAnswers
 
-from .. import selectors, services
+from .. import lists, selectors, services
 from ..forms.scheduling import AdjustmentDecisionForm
 from ..models import AdjustmentDecision, AdjustmentRequest
-from .common import ADMIN, check_answers_page, decision_answers, form_page, page_of
+from .common import ADMIN, check_answers_page, decision_answers, form_page
 
 
 @role_required(ADMIN)
 def adjustment_queue(request):
+    listing = lists.ADJUSTMENTS_PENDING.run(
+        request, selectors.adjustments_pending(), choices={"centre": selectors.centre_choices()}
+    )
     return render(
-        request,
-        "assessment/adjustment_queue.html",
-        {"page": page_of(request, selectors.adjustments_pending())},
+        request, "assessment/adjustment_queue.html", listing.context(), status=listing.status
     )
 
 
@@ -98,20 +99,16 @@ def adjustment_decided(request, adjustment_id: int):
 
 @role_required(ADMIN)
 def adjustment_decisions(request):
-    decision = request.GET.get("decision", "")
-    if decision not in (AdjustmentDecision.APPROVED, AdjustmentDecision.DECLINED):
-        decision = ""
-    decisions = selectors.adjustment_decisions(decision or None)
-    if request.GET.get("format") == "csv":
-        return _decisions_csv(decisions)
-    return render(
+    listing = lists.ADJUSTMENT_DECISIONS.run(
         request,
-        "assessment/adjustment_decisions.html",
-        {
-            "page": page_of(request, decisions),
-            "decision": decision,
-            "query_string": f"decision={decision}" if decision else "",
-        },
+        selectors.adjustment_decisions(),
+        choices={"la": selectors.local_authority_choices()},
+    )
+    if request.GET.get("format") == "csv" and not listing.errors:
+        # the download is the list as filtered and sorted, every page of it
+        return _decisions_csv(listing.page.paginator.object_list)
+    return render(
+        request, "assessment/adjustment_decisions.html", listing.context(), status=listing.status
     )
 
 

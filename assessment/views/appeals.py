@@ -16,8 +16,8 @@ from naas.flows import Flow, PendingAnswers
 
 from .. import policies, selectors, services
 from ..forms.appeals import FastTrackForm, ReviewDecisionForm, ReviewRequestForm
-from ..forms.scheduling import sitting_label
-from ..models import Attempt, MarkerRole, ReviewRequest, ReviewState
+from ..forms.scheduling import adjustment_answers, adjustment_asks, sitting_label
+from ..models import AdjustmentKind, Attempt, MarkerRole, ReviewRequest, ReviewState
 from .common import (
     ASSESSING,
     attempt_for,
@@ -34,6 +34,7 @@ def _review_stamp(review: ReviewRequest) -> tuple:
     return (review.state, review.decided_at)
 
 
+EMPTY_ADJUSTMENTS = {"adjustments": [], "other_detail": "", "adjustment_notes": ""}
 FAST_TRACK = Flow(
     "assessment",
     "fast_track",
@@ -89,7 +90,9 @@ def fast_track(request, attempt_id: int):
         sittings=selectors.sittings_open_for_booking(),
     )
     if request.method == "POST" and form.is_valid():
-        return pending.keep({"sitting": form.cleaned_data["sitting"].pk})
+        return pending.keep(
+            {"sitting": form.cleaned_data["sitting"].pk, **adjustment_answers(form.cleaned_data)}
+        )
     return form_page(
         request,
         "assessment/fast_track.html",
@@ -107,6 +110,9 @@ def fast_track_check(request, attempt_id: int):
     sitting = answers and selectors.sittings_with_counts().filter(pk=answers["sitting"]).first()
     if not sitting:
         return redirect("assessment:fast_track", attempt_id=parent.pk)
+    # Answers kept before adjustments were asked for here count as asking for none.
+    answers = {**EMPTY_ADJUSTMENTS, **answers}
+    asks = adjustment_asks(answers)
     return check_answers_page(
         request,
         pending,
@@ -115,9 +121,16 @@ def fast_track_check(request, attempt_id: int):
             "parent": parent,
             "sitting_label": sitting_label(sitting),
             "areas": selectors.areas_not_met(parent),
+            "adjustments": [AdjustmentKind(a.kind).label for a in asks],
+            "answers": answers,
         },
         act=partial(
-            services.attempt_book_fast_track, parent=parent, sitting=sitting, actor=request.user
+            services.attempt_book_fast_track,
+            parent=parent,
+            sitting=sitting,
+            actor=request.user,
+            adjustments=asks,
+            adjustment_notes=answers["adjustment_notes"],
         ),
         done=lambda retake: redirect("assessment:booked", attempt_id=retake.pk),
     )

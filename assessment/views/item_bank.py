@@ -10,7 +10,7 @@ from naas.models import Level
 from naas.submissions import once_per_submission
 
 from .. import selectors, services
-from ..forms.item_bank import ItemForm, ScenarioForm, TestFormForm
+from ..forms.item_bank import ItemForm, ScenarioForm, TestFormForm, TestFormLevelForm
 from ..models import Item, Scenario, TestForm
 from .common import ADMIN, form_page, page_of, refusal_shown_on
 
@@ -146,18 +146,40 @@ def test_form_list(request):
     )
 
 
+TEST_FORM_INTRO = (
+    "A test form has 30 questions: 18 general questions and 12 applied to one scenario. Every "
+    "KSS area of the level must be covered; practice supervisor forms use practitioner-level "
+    "general questions. A form that breaks these rules is refused with the reasons."
+)
+
+
 @role_required(ADMIN)
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def test_form_create(request):
-    form = TestFormForm(request.POST or None)
+    """Two questions on two pages: the level (in the URL, so the page can be bookmarked and
+    works without JavaScript), then the form's details and its questions for that level."""
+    level_form = TestFormLevelForm(request.GET if "level" in request.GET else None)
+    if not level_form.is_valid():
+        return form_page(
+            request,
+            "assessment/form_page.html",
+            level_form,
+            {
+                "title": "Make a test form",
+                "intro": TEST_FORM_INTRO,
+                "back_url": reverse("assessment:test_form_list"),
+            },
+        )
+    level = level_form.cleaned_data["level"]
+    form = TestFormForm(request.POST or None, level=level)
     if request.method == "POST" and form.is_valid():
         with refusal_shown_on(form):
             test_form = services.test_form_create(
                 actor=request.user,
                 code=form.cleaned_data["code"],
                 title=form.cleaned_data["title"].strip(),
-                level=form.cleaned_data["level"],
+                level=level,
                 scenario=form.cleaned_data["scenario"],
                 general_codes=form.general(),
                 applied_codes=form.applied(),
@@ -173,11 +195,9 @@ def test_form_create(request):
         form,
         {
             "title": "Make a test form",
-            "intro": "A test form has 30 questions: 18 general questions and 12 applied to one "
-            "scenario. Every KSS area of the level must be covered; practice supervisor forms use "
-            "practitioner-level general questions. A form that breaks these rules is refused with "
-            "the reasons.",
-            "back_url": reverse("assessment:test_form_list"),
+            "caption": Level(level).label,
+            "intro": TEST_FORM_INTRO,
+            "back_url": reverse("assessment:test_form_create"),
         },
     )
 

@@ -16,7 +16,7 @@ from naas.access import role_required, social_worker_required
 from naas.models import KSSFramework, Role, SocialWorker
 from naas.submissions import once_per_submission
 
-from .. import policies, selectors, services
+from .. import lists, policies, selectors, services
 from ..forms.outcomes import RuleSetForm
 from ..models import AttemptState, Outcome
 from ..outcome_rules import RuleParameters
@@ -94,15 +94,19 @@ def _is_candidate(user, attempt) -> bool:
 @role_required(ADMIN, Role.MODERATOR)
 def outcome_list(request):
     conflicted = policies.attempts_conflicted_for(request.user, prefix="attempt__")
+    # never a candidate in whom the user has a conflict of interest
+    listing = lists.OUTCOMES_TO_CONFIRM.run(
+        request, selectors.outcomes_to_confirm().exclude(conflicted)
+    )
     return render(
         request,
         "assessment/outcome_list.html",
         {
-            # never a candidate in whom the user has a conflict of interest
-            "to_confirm": selectors.outcomes_to_confirm().exclude(conflicted),
+            **listing.context(),
             "to_publish": selectors.outcomes_to_publish().exclude(conflicted),
             "can_publish": policies.can_publish_outcomes(request.user),
         },
+        status=listing.status,
     )
 
 
@@ -125,6 +129,8 @@ def outcome_detail(request, outcome_id: int):
             and outcome.superseded_at is None
             and policies.can_confirm_outcome(request.user, outcome),
             "can_view_marks": policies.can_view_all_marks(request.user, outcome.attempt),
+            "can_correct": not is_candidate
+            and policies.can_correct_result(request.user, outcome.attempt),
         },
     )
 
@@ -153,41 +159,60 @@ def outcome_confirm(request, outcome_id: int):
         {
             "outcome": outcome,
             "rules_text": _rules_text(RuleParameters.from_json(outcome.rule_set.parameters)),
+            # the same checks the service asks (signals.publication_problems), with their links
+            "missing": services.publication_problems_by_outcome([outcome])[outcome.pk],
         },
         act=partial(services.outcome_confirm, outcome=outcome, actor=request.user),
         done=confirmed,
     )
 
 
+NOTHING_CHOSEN = "Select the outcomes to publish"
+
+
 @role_required(ADMIN)
 @require_http_methods(["GET", "POST"])
 def outcomes_publish(request):
-    """Check the confirmed outcomes, then publish them together (never those of a candidate
-    in whom the administrator has a conflict of interest)."""
-    ready = list(
+    """The confirmed outcomes ready to publish, as checkboxes (all ticked at first), and those
+    that cannot be published yet with what is missing and a link to fix it. Only the ticked
+    ready ones are published. Never a candidate in whom the administrator has a conflict of
+    interest."""
+    confirmed = list(
         selectors.outcomes_to_publish().exclude(
             policies.attempts_conflicted_for(request.user, prefix="attempt__")
         )
     )
+    problems = services.publication_problems_by_outcome(confirmed)
+    ready = [outcome for outcome in confirmed if not problems[outcome.pk]]
+    context = {
+        "ready": ready,
+        "held": [(outcome, problems[outcome.pk]) for outcome in confirmed if problems[outcome.pk]],
+        "chosen": {outcome.pk for outcome in ready},
+    }
+    if request.method == "POST" and "outcome" not in request.POST:
+        # every box unticked: a GOV.UK error on the checkboxes, nothing published
+        errors = [("outcome", NOTHING_CHOSEN)]
+        context.update(chosen=set(), errors=errors, checkbox_error=NOTHING_CHOSEN)
+        return render(request, "assessment/outcomes_publish.html", context, status=400)
+    # a tampered id (not ASCII digits, or beyond any key) names no outcome: dropped
+    chosen = [
+        int(v)
+        for v in request.POST.getlist("outcome")
+        if v.isascii() and v.isdigit() and len(v) <= 18
+    ]
+    if request.method == "POST":
+        context["chosen"] = set(chosen)
 
     def published(outcomes):
         request.session["assessment:published"] = [o.pk for o in outcomes]
+        request.session["assessment:held"] = len(set(chosen) - {o.pk for o in outcomes})
         return redirect("assessment:outcomes_published")
 
     return confirm_page(
         request,
         "assessment/outcomes_publish.html",
-        {"ready": ready},
-        act=partial(
-            services.outcomes_publish,
-            # a tampered id (not ASCII digits, or beyond any key) names no outcome: dropped
-            outcome_ids=[
-                int(v)
-                for v in request.POST.getlist("outcome")
-                if v.isascii() and v.isdigit() and len(v) <= 18
-            ],
-            actor=request.user,
-        ),
+        context,
+        act=partial(services.outcomes_publish, outcome_ids=chosen, actor=request.user),
         done=published,
     )
 
@@ -196,7 +221,11 @@ def outcomes_publish(request):
 def outcomes_published(request):
     ids = request.session.get("assessment:published") or []
     outcomes = Outcome.objects.filter(pk__in=ids).select_related("attempt__worker__user")
-    return render(request, "assessment/outcomes_published.html", {"outcomes": outcomes})
+    return render(
+        request,
+        "assessment/outcomes_published.html",
+        {"outcomes": outcomes, "held": request.session.get("assessment:held") or 0},
+    )
 
 
 @social_worker_required

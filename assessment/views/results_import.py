@@ -1,63 +1,87 @@
 """Pages for the knowledge test's results: the administrators' upload and the assessors'
 and administrators' reading of a candidate's result."""
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from naas.access import role_required
 
 from .. import policies, selectors, services
-from ..forms.results_import import ResultsUploadForm
+from ..forms.results_import import ResultsFileForm
+from ..models import ImportJob
 from .common import ADMIN, ASSESSING, attempt_for, page_of, sitting_or_404
 
 ERRORS_SHOWN = 200
 
 
+REFRESH_SECONDS = 3
+
+
 @role_required(ADMIN)
 @require_http_methods(["GET", "POST"])
 def results_upload(request, sitting_id: int):
+    """The upload only stores the file: the import runs in the background (a national file is
+    300,000 rows) and the job's page shows how it is going."""
     sitting = sitting_or_404(sitting_id)
-    form = ResultsUploadForm(request.POST or None, request.FILES or None)
-    row_errors = []
+    form = ResultsFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        outcome = services.test_results_import(
+        upload = form.cleaned_data["csv_file"]
+        job = services.results_file_upload(
             sitting=sitting,
-            records=form.records,
+            raw=upload.read(),
+            file_name=upload.name,
             actor=request.user,
-            file_name=form.cleaned_data["csv_file"].name,
-            file_sha256=form.sha256,
+            is_correction=form.cleaned_data["is_correction"],
+            reason=form.cleaned_data["reason"].strip(),
         )
-        if outcome.is_valid:
-            if outcome.recorded:
-                messages.success(
-                    request,
-                    f"Results imported: {outcome.recorded} candidate"
-                    f"{'s' if outcome.recorded != 1 else ''} recorded, "
-                    f"{outcome.unchanged} already recorded and unchanged",
-                )
-            else:
-                messages.info(
-                    request,
-                    f"Nothing changed: the results of all {outcome.unchanged} candidates in "
-                    "the file were already recorded",
-                )
-            return redirect("assessment:sitting_detail", sitting_id=sitting.pk)
-        row_errors = outcome.errors
+        return redirect("assessment:results_import_job", sitting_id=sitting.pk, pk=job.pk)
     return render(
         request,
         "assessment/results_upload.html",
-        {
-            "sitting": sitting,
-            "form": form,
-            "row_errors": row_errors[:ERRORS_SHOWN],
-            "error_count": len(row_errors),
-            "bad_lines": len({line for line, _ in row_errors}),
-        },
-        status=400 if (form.errors or row_errors) else 200,
+        {"sitting": sitting, "form": form},
+        status=400 if form.errors else 200,
     )
+
+
+def _job_or_404(sitting_id: int, pk: int) -> ImportJob:
+    return get_object_or_404(
+        ImportJob.objects.select_related("sitting__centre"), pk=pk, sitting_id=sitting_id
+    )
+
+
+@role_required(ADMIN)
+def results_import_job(request, sitting_id: int, pk: int):
+    job = _job_or_404(sitting_id, pk)
+    return render(
+        request,
+        "assessment/results_import_job.html",
+        {
+            "job": job,
+            "sitting": job.sitting,
+            "progress": services.results_file_progress(job),
+            "row_errors": job.row_errors[:ERRORS_SHOWN],
+            "refresh_seconds": REFRESH_SECONDS,
+        },
+        status=400 if job.has_row_errors else 200,
+    )
+
+
+@role_required(ADMIN)
+@require_POST
+def results_import_retry(request, sitting_id: int, pk: int):
+    job = _job_or_404(sitting_id, pk)
+    services.results_file_import_retry(job=job, actor=request.user)  # the page says how it is
+    return redirect("assessment:results_import_job", sitting_id=sitting_id, pk=job.pk)
+
+
+@role_required(ADMIN)
+@require_POST
+def results_correction_apply(request, sitting_id: int, pk: int):
+    job = _job_or_404(sitting_id, pk)
+    services.results_correction_apply(job=job, actor=request.user)  # the page says how it is
+    return redirect("assessment:results_import_job", sitting_id=sitting_id, pk=job.pk)
 
 
 @role_required(*ASSESSING)

@@ -19,7 +19,7 @@ from naas.flows import Flow, PendingAnswers
 from naas.models import Role, SocialWorker
 from naas.submissions import once_per_submission
 
-from .. import policies, selectors, services
+from .. import lists, policies, rules, selectors, services
 from ..forms.scheduling import (
     AttendanceForm,
     BookingForm,
@@ -27,10 +27,11 @@ from ..forms.scheduling import (
     CentreForm,
     RebookForm,
     SittingForm,
+    adjustment_answers,
+    adjustment_asks,
     sitting_label,
 )
 from ..models import AdjustmentKind, AssessmentCentre, AttemptState
-from ..services import AdjustmentAsk
 from .common import (
     ADMIN,
     attempt_for,
@@ -39,6 +40,14 @@ from .common import (
     page_of,
     refusal_shown_on,
     sitting_or_404,
+)
+
+# What a candidate brings to every centre: the one list their assessment page shows.
+WHAT_TO_BRING = (
+    "photo identification, such as a passport, driving licence or your Social Work England "
+    "registration card",
+    "your booking confirmation (on your phone or printed)",
+    "any equipment for an approved adjustment that the centre is not providing",
 )
 
 
@@ -52,6 +61,8 @@ def my_assessment(request):
             "worker": worker,
             "attempts": selectors.attempts_for_worker(worker),
             "bookable": selectors.bookable_endorsements_for_worker(worker),
+            "what_to_bring": WHAT_TO_BRING,
+            "review_working_days": rules.review_window_working_days(),
         },
     )
 
@@ -60,8 +71,14 @@ def my_assessment(request):
 def la_bookings(request):
     overview = selectors.la_lead_overview(request.user)
     # the status tag tells marked, agreed and moderated apart by the allocations: one query
-    overview["attempts"] = overview["attempts"].prefetch_related("allocations")
-    return render(request, "assessment/la_bookings.html", overview)
+    attempts = overview.pop("attempts").prefetch_related("allocations")
+    listing = lists.BOOKINGS.run(request, attempts, choices={"centre": selectors.centre_choices()})
+    return render(
+        request,
+        "assessment/la_bookings.html",
+        {**overview, **listing.context()},
+        status=listing.status,
+    )
 
 
 def _endorsement_to_book(request, endorsement_id: int) -> Endorsement:
@@ -110,21 +127,23 @@ def book(request, endorsement_id: int):
     if not endorsements_bookable().filter(pk=endorsement.pk).exists():
         return _cannot_book(request, endorsement)
     pending = PendingAnswers(request, BOOKING, endorsement)
+    # the sittings are filtered by the URL (centre, dates, free seats), on GET and POST alike
+    sittings = lists.SITTINGS_TO_BOOK.run(
+        request,
+        selectors.sittings_to_choose_from(),
+        choices={"centre": selectors.centre_choices()},
+        defaults=lists.SITTINGS_TO_BOOK_DEFAULTS,
+    )
     form = BookingForm(
         request.POST or None,
         initial=pending.answers,
-        sittings=selectors.sittings_open_for_booking(),
+        sittings=sittings.page.paginator.object_list,
     )
     if request.method == "POST" and form.is_valid():
         return pending.keep(
-            {
-                "sitting": form.cleaned_data["sitting"].pk,
-                "adjustments": form.cleaned_data["adjustments"],
-                "other_detail": form.cleaned_data["other_detail"].strip(),
-                "adjustment_notes": form.cleaned_data["adjustment_notes"].strip(),
-            }
+            {"sitting": form.cleaned_data["sitting"].pk, **adjustment_answers(form.cleaned_data)}
         )
-    return form_page(
+    response = form_page(
         request,
         "assessment/book.html",
         form,
@@ -132,8 +151,12 @@ def book(request, endorsement_id: int):
             "endorsement": endorsement,
             "for_self": endorsement.worker.user_id == request.user.pk,
             "back_url": _back_to_bookings(request, endorsement),
+            **sittings.context(),
         },
     )
+    if sittings.errors:
+        response.status_code = sittings.status
+    return response
 
 
 @login_required
@@ -147,10 +170,7 @@ def book_check(request, endorsement_id: int):
     sitting = selectors.sittings_with_counts().filter(pk=answers["sitting"]).first()
     if sitting is None:
         return redirect("assessment:book", endorsement_id=endorsement.pk)
-    asks = [
-        AdjustmentAsk(kind, answers["other_detail"] if kind == AdjustmentKind.OTHER else "")
-        for kind in answers["adjustments"]
-    ]
+    asks = adjustment_asks(answers)
     return check_answers_page(
         request,
         pending,

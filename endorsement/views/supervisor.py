@@ -13,7 +13,7 @@ from naas.dates import govuk_date
 from naas.models import EmploymentType, Level, Role
 from naas.submissions import once_per_submission
 
-from .. import selectors, services
+from .. import lists, selectors, services
 from ..eligibility import Rule, eligibility_problems
 from ..forms import StartEndorsementForm
 from ..models import EndorsementState
@@ -32,7 +32,13 @@ from .common import (
 def supervisees(request):
     today = timezone.localdate()
     rows = selectors.supervisees_with_readiness(request.user, today=today)
-    return render(request, "endorsement/supervisees.html", {"rows": rows})
+    listing = lists.SUPERVISEES.run(request, rows, choices={"la": lists.la_choices(rows)})
+    return render(
+        request,
+        "endorsement/supervisees.html",
+        {"has_supervisees": bool(rows), **listing.context()},
+        status=listing.status,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,18 @@
 """Error-summary links for the GOV.UK form pages (crispy-forms-gds's summary, made exact)."""
 
 from django import template
+from django.forms import RadioSelect
 
 register = template.Library()
 
 
 def _first_input_id(bound_field) -> str:
-    """The id of the field's first input: the Day box of a date input."""
+    """The id of the field's first input: the Day box of a date input, the first radio or
+    checkbox of a group (crispy-forms-gds numbers those from 1, with no id on the group)."""
     if hasattr(bound_field.field, "fields"):
         return f"{bound_field.auto_id}_0"
+    if isinstance(bound_field.field.widget, RadioSelect):  # checkboxes are RadioSelects too
+        return f"id_{bound_field.html_name}_1"
     return bound_field.auto_id
 
 

@@ -2,7 +2,9 @@
 favicon, and every part of the page inside a landmark."""
 
 import re
+from datetime import datetime
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -10,6 +12,7 @@ from django.contrib.staticfiles import finders
 from django.template import engines
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import formats
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -70,6 +73,38 @@ def test_a_page_that_lists_errors_without_a_form_has_the_prefix_too(rf):
     )
     assert "<title>Error: Check" in template.render({"errors": [("", "Stale")]}, request)
     assert "<title>Check" in template.render({"errors": []}, request)
+
+
+def test_a_refusal_page_always_has_the_prefix(rf):
+    # A refusal page is an error page whatever its context says (it is shown instead of a form).
+    html = (
+        engines["django"]
+        .get_template("endorsement/refused.html")
+        .render(
+            {
+                "heading": "This cannot be done",
+                "message": "Stale",
+                "back_url": "/",
+                "back_label": "Back",
+            },
+            rf.get("/"),
+        )
+    )
+    assert "<title>Error: This cannot be done" in html
+
+
+def test_sign_in_does_not_autofocus_past_the_skip_link(client):
+    assert "autofocus" not in client.get(reverse("login")).content.decode()
+
+
+# Django's own formatting (the admin) -------------------------------------------------------
+
+
+def test_django_formats_times_without_dotted_pm():
+    moment = datetime(2026, 12, 2, 18, 36, tzinfo=ZoneInfo("Europe/London"))
+    assert formats.localize(moment) == "2 December 2026, 18:36"
+    assert formats.localize(moment.date()) == "2 December 2026"
+    assert "p.m." not in formats.date_format(moment, "TIME_FORMAT")
 
 
 # Sign-in: an inline error as well as the summary ---------------------------------------------

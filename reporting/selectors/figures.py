@@ -224,3 +224,79 @@ def local_authorities_in_scope(filters: Filters) -> list[LocalAuthority]:
 
 def _zero_funnel() -> dict[str, int]:
     return {name: 0 for name, _ in STAGES}
+
+
+# --- The same counts per LA, for the precomputed figures (reporting.summaries) ----------------
+
+LA_PATH = "attempt__worker__local_authority_id"
+
+
+def outcomes_by_la_and_month(filters: Filters, *, today: date) -> list[tuple[int, date, str, int]]:
+    """(LA id, month of publication, result, outcomes): outcomes_by_month for each LA."""
+    rows = (
+        current_outcomes(filters, today=today)
+        .annotate(month=TruncMonth("published_at"))
+        .order_by()
+        .values(LA_PATH, "month", "result")
+        .annotate(count=Count("pk"))
+    )
+    counts: dict[tuple[int, date, str], int] = defaultdict(int)
+    for row in rows:
+        month = row["month"]
+        month = (month.date() if isinstance(month, datetime) else month).replace(day=1)
+        counts[(row[LA_PATH], month, row["result"])] += row["count"]
+    return [(la_id, month, result, count) for (la_id, month, result), count in counts.items()]
+
+
+def area_results_by_la(filters: Filters, *, today: date) -> list[dict]:
+    """Rows of (LA, level, area number, title, result, count): area_results for each LA."""
+    outcomes = current_outcomes(filters, today=today)
+    return list(
+        AreaOutcome.objects.filter(outcome__in=outcomes.values("pk"), carried_forward=False)
+        .order_by()
+        .values(
+            f"outcome__{LA_PATH}", "area__framework__level", "area__number", "area__title", "result"
+        )
+        .annotate(count=Count("pk"))
+    )
+
+
+def outcomes_by_la_and_group(filters: Filters, grouping: str, *, today: date) -> list[dict]:
+    """Rows of (LA, the worker's value for `grouping`, result, count), first attempts only."""
+    return list(
+        current_outcomes(filters, today=today)
+        .filter(attempt__parent__isnull=True)
+        .order_by()
+        .values(LA_PATH, f"attempt__worker__{grouping}", "result")
+        .annotate(count=Count("pk"))
+    )
+
+
+def sort_areas(areas: list[dict]) -> list[dict]:
+    """KSS areas in the order of the levels, then by number."""
+    level_order = {Level(value).label: n for n, value in enumerate(Level.values)}
+    return sorted(areas, key=lambda r: (level_order.get(r["level"], 9), r["number"]))
+
+
+def area_row(level_label: str, number: int, title: str, counts: dict[str, int]) -> dict:
+    total = sum(counts.values())
+    return {
+        "level": level_label,
+        "number": number,
+        "title": title,
+        "total": total,
+        "met": counts.get(OutcomeResult.MET, 0),
+        "partially_met": counts.get(OutcomeResult.PARTIALLY_MET, 0),
+        "not_met": counts.get(OutcomeResult.NOT_MET, 0),
+        "met_percent": round(100 * counts.get(OutcomeResult.MET, 0) / total) if total else 0,
+    }
+
+
+def group_rows(grouping: str, counts: dict[str, dict[str, int]]) -> list[tuple[str, list]]:
+    """Counts per value of a grouping (value -> result -> count) as the dashboard's rows, with
+    "Not recorded" for the equality questions."""
+    _, choices = GROUPINGS[grouping]
+    labels = list(choices)
+    if grouping != "employment_type":
+        labels.append(("", NOT_RECORDED))
+    return [(label, [counts.get(value, {}).get(r, 0) for r in RESULTS]) for value, label in labels]

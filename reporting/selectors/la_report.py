@@ -1,4 +1,5 @@
-"""The monthly LA report: the LA's dashboard figures, support plans and staff list."""
+"""The monthly LA report: a summary page with England and similar LAs beside the LA
+(la_report_summary), then the LA's dashboard figures, support plans and staff list."""
 
 from datetime import date
 
@@ -12,6 +13,7 @@ from naas.models import LocalAuthority, SocialWorker
 from .dashboards import dashboard
 from .figures import STAGES
 from .filters import Filters, _moment_range, tenure_reached_q
+from .la_report_summary import la_report_summary
 
 
 def staff_statuses(local_authority: LocalAuthority, *, today: date, end: date) -> QuerySet:
@@ -86,4 +88,5 @@ def la_report_data(local_authority: LocalAuthority, start: date, end: date, *, t
         "areas": board.areas,
         "support": support_summary(local_authority, filters, today=today),
         "staff": list(staff_statuses(local_authority, today=today, end=end)),
+        **la_report_summary(local_authority, start, end, today=today),
     }

@@ -1,4 +1,11 @@
-from reporting.suppression import SUPPRESSED_TEXT, WITHHELD_TEXT, Cell, rate, suppress
+from reporting.suppression import (
+    SUPPRESSED_TEXT,
+    WITHHELD_TEXT,
+    Cell,
+    Share,
+    subset_cells,
+    suppress,
+)
 
 
 def hidden(cells):
@@ -41,6 +48,16 @@ def test_large_counts_are_left_alone():
 
 
 def test_rate_is_withheld_when_a_count_is():
-    assert rate(Cell(3, True), Cell(10, False)) == WITHHELD_TEXT
-    assert rate(Cell(6, False), Cell(12, False)) == "50%"
-    assert rate(Cell(0, False), Cell(0, False)) == "–"
+    assert str(Share(Cell(3, True), Cell(10, False))) == WITHHELD_TEXT
+    assert str(Share(Cell(6, False), Cell(12, False))) == "50% (6 of 12)"
+    assert Share(Cell(6, False), Cell(12, False)).value == 50.0
+    assert str(Share(Cell(0, False), Cell(0, False))) == "–"
+
+
+def test_a_part_is_withheld_when_the_rest_of_its_whole_is_small():
+    # 48 of 50 met: showing both would tell that 2 people did not
+    part, whole = subset_cells(48, 50)
+    assert part.hidden and not whole.hidden
+    assert str(Share(part, whole)) == WITHHELD_TEXT
+    part, whole = subset_cells(40, 50)
+    assert str(Share(part, whole)) == "80% (40 of 50)"

@@ -3,6 +3,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +14,7 @@ from naas.dates import add_months, govuk_month
 from naas.models import DocumentState, Role
 from naas.tests.date_cases import period
 from naas.tests.factories import LocalAuthorityFactory, staff_user
-from reporting import services
+from reporting import services, summaries
 from reporting.models import LAReport
 from reporting.suppression import SUPPRESSED_TEXT
 from tests import worlds
@@ -269,8 +270,12 @@ def test_dashboard_shows_the_figures(client, data, frozen_today):
     client.force_login(data["dfe"])
     html = client.get(reverse("reporting:dashboard")).content.decode()
     assert "Accreditation dashboard" in html
+    assert "Figures as at" in html
+    # two accredited in all: a grant divided by them would tell how few they are
+    assert "withheld" in html
+    html = client.get(reverse("reporting:dashboard_local_authorities")).content.decode()
     assert "Ashford" in html and "Brookham" in html
-    assert "£50,000" in html  # grant per accredited worker
+    html = client.get(reverse("reporting:dashboard_funding")).content.decode()
     # The alpha phase's projection: 2 of its target of 10 accredited, both in the last 12
     # months, so the other 8 take 8 / (2 / 12) = 48 months from today at that rate.
     assert govuk_month(add_months(frozen_today, 48)) in html
@@ -286,7 +291,10 @@ def test_dashboard_never_shows_names_or_feedback(client, data):
         written_by=staff_user(Role.ASSESSOR),
     )
     client.force_login(data["dfe"])
-    pages = [client.get(reverse("reporting:dashboard")).content.decode()]
+    pages = [
+        client.get(reverse(name)).content.decode()
+        for name in ("reporting:dashboard", "reporting:dashboard_local_authorities")
+    ]
     for key in ("pipeline", "local_authorities", "ethnicity_group", "kss_areas"):
         pages.append(client.get(reverse("reporting:dashboard_csv", args=[key])).content.decode())
     for page in pages:
@@ -298,14 +306,18 @@ def test_dashboard_never_shows_names_or_feedback(client, data):
 
 def test_small_numbers_are_suppressed_on_the_page_and_in_the_csv(client, data):
     client.force_login(data["dfe"])
-    html = client.get(reverse("reporting:dashboard")).content.decode()
+    html = client.get(reverse("reporting:dashboard_equality")).content.decode()
     assert SUPPRESSED_TEXT in html
     content = client.get(reverse("reporting:dashboard_csv", args=["employment_type"]))
     rows = list(csv.reader(io.StringIO(content.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Employment type", "Met", "Partially met", "Not met", "Total", "Met rate"]
+    filters = ["Phase", "Local authority", "Region", "Level", "From", "To", "Figures as at"]
+    assert rows[0] == [
+        *filters,
+        *["Employment type", "Met", "Partially met", "Not met", "Total", "Met rate (%)"],
+    ]
     # 2 permanent met, 1 not met; 1 agency partially met: every count under 5
-    assert rows[1][1:5] == [SUPPRESSED_TEXT, "0", SUPPRESSED_TEXT, SUPPRESSED_TEXT]
-    assert rows[2][1:5] == ["0", SUPPRESSED_TEXT, "0", SUPPRESSED_TEXT]
+    assert rows[1][8:12] == [SUPPRESSED_TEXT, "0", SUPPRESSED_TEXT, SUPPRESSED_TEXT]
+    assert rows[2][8:12] == ["0", SUPPRESSED_TEXT, "0", SUPPRESSED_TEXT]
 
 
 @pytest.mark.parametrize(
@@ -340,8 +352,9 @@ def test_filters_apply_to_the_csv(client, data):
     url = reverse("reporting:dashboard_csv", args=["local_authorities"])
     content = client.get(f"{url}?region=london").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
-    assert [row[0] for row in rows[1:]] == ["Brookham"]
-    assert rows[1][1:4] == ["Beta", "Inadequate", "3"]
+    assert [row[2] for row in rows[1:]] == ["London"]  # the filter, recorded on every row
+    assert [row[7] for row in rows[1:]] == ["Brookham"]
+    assert rows[1][8:10] == ["Beta", "Inadequate"]
 
 
 @pytest.mark.parametrize(
@@ -369,6 +382,36 @@ def test_every_table_downloads(client, data, key):
     assert response.content.startswith("\ufeff".encode())
 
 
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("phase=alpha&local_authority={la_b}", "Brookham is not in the Alpha phase"),
+        ("region=london&local_authority={la_a}", "Ashford is not in London"),
+    ],
+)
+def test_conflicting_filters_are_explained_not_shown_as_zeros(client, data, query, message):
+    client.force_login(data["dfe"])
+    query = query.format(la_a=data["la_a"].pk, la_b=data["la_b"].pk)
+    response = client.get(f"{reverse('reporting:dashboard_pipeline')}?{query}")
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+    assert message in response.content.decode()
+
+
+def test_the_filters_are_kept_across_the_pages(client, data):
+    client.force_login(data["dfe"])
+    html = client.get(f"{reverse('reporting:dashboard')}?region=london").content.decode()
+    assert f'href="{reverse("reporting:dashboard_areas")}?region=london"' in html
+
+
+def test_a_met_rate_shows_its_count_and_denominator_or_is_withheld(client, data):
+    client.force_login(data["dfe"])
+    html = client.get(reverse("reporting:dashboard_areas")).content.decode()
+    # every area here was assessed for fewer than 5 people: no 100% or 0% bar for one person
+    assert "100%" not in html and ">0%" not in html
+    assert "withheld" in html
+
+
 def test_an_unknown_table_is_404(client, data):
     client.force_login(data["dfe"])
     assert client.get(reverse("reporting:dashboard_csv", args=["nope"])).status_code == 404
@@ -391,21 +434,35 @@ def _more_data(n: int):
 
 
 @pytest.mark.parametrize(
+    "page",
+    [
+        "dashboard",
+        "dashboard_pipeline",
+        "dashboard_outcomes",
+        "dashboard_areas",
+        "dashboard_local_authorities",
+        "dashboard_equality",
+        "dashboard_funding",
+    ],
+)
+@pytest.mark.parametrize(
     "query",
     ["", "phase=alpha", "region=london&level=practitioner&start_0=1&start_1=1&start_2=2026"],
 )
-def test_dashboard_query_count_does_not_grow_with_the_data(client, data, query):
+def test_dashboard_query_count_does_not_grow_with_the_data(client, data, query, page):
     client.force_login(data["dfe"])
-    url = f"{reverse('reporting:dashboard')}?{query}"
+    url = f"{reverse('reporting:' + page)}?{query}"
     client.get(url)  # warm up the session and the user's roles
 
     def count():
+        cache.clear()  # the page as drawn, not its body cached for these figures
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         return len(queries)
 
     small = count()
     _more_data(12)
+    summaries.figures_refresh()  # as the on-commit task does after those changes
     assert count() == small
 
 

@@ -139,10 +139,13 @@ def test_score_second_mark_moderate_publish_and_the_candidate_sees_it(
     check("Moderation")
     page.get_by_role("link", name="Moderate Priya Iqbal").click()
     check("Moderate the simulated practice")
-    assert "FIRST-MARKER-NOTE" in page.content() and "Second view" in page.content()
-    fill_marks(page, attempt, note="Agreed from the recording")
-    page.fill("#id_reason", "The recording of role play 1 shows the evidence for area 2")
-    click_button(page, "Submit marks")
+    # the moderator sees the marks side by side and decides only the one disagreement
+    assert "Disagree" in page.locator("main").inner_text()
+    page.get_by_label("The first marker's mark (3)").check()
+    page.get_by_label("Reason for the mark for role play 1 in area 2").fill(
+        "The recording of role play 1 shows the evidence for area 2"
+    )
+    click_button(page, "Record the final marks")
     check("Your allocated attempts")
     sign_out(page)
 
