@@ -17,16 +17,10 @@ from django.conf import settings
 from assessment.outcome_rules import Result, RuleParameters, overall_result
 from naas.dates import add_months
 
-DEFAULT_ACCREDITATION_VALIDITY_MONTHS = 36
-
 
 def accreditation_validity_months() -> int:
     """How long an accreditation is valid (setting NAAS_ACCREDITATION_VALIDITY_MONTHS)."""
-    return int(
-        getattr(
-            settings, "NAAS_ACCREDITATION_VALIDITY_MONTHS", DEFAULT_ACCREDITATION_VALIDITY_MONTHS
-        )
-    )
+    return settings.NAAS_ACCREDITATION_VALIDITY_MONTHS
 
 
 def accreditation_valid_until(accredited_on: date) -> date:

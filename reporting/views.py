@@ -1,4 +1,5 @@
 import hashlib
+import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,6 +21,8 @@ from . import policies, selectors, services, summaries
 from .dashboard_tables import SECTION_SLUGS, SECTIONS, TABLE_KEYS, dashboard_tables, table_for
 from .forms import DashboardFilterForm, LAReportRequestForm
 from .models import LAReport
+
+logger = logging.getLogger(__name__)
 
 REPORTS_SHOWN = 20
 
@@ -197,7 +200,7 @@ def _dashboard_page(request, section: str):
     run = summaries.current_run(today=today)
     cacheable = filters.start is None and filters.end is None
     key = _fragment_key(run, section, request) if cacheable else None
-    body = cache.get(key) if key else None
+    body = _cached_body(key)
     if body is None:
         board = selectors.dashboard(
             filters, today=today, with_groups=section == "equality", run=run
@@ -212,8 +215,7 @@ def _dashboard_page(request, section: str):
             },
             request=None,
         )
-        if key:
-            cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+        _cache_body(key, body)
     context["body"] = body
     return render(request, "reporting/dashboard.html", context)
 
@@ -247,3 +249,24 @@ def dashboard_csv(request, table: str):
     response = HttpResponse(chosen.csv(board), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{chosen.filename}"'
     return response
+
+
+# The rendered body is a speed-up only: with the cache down (Redis restarting) the page is
+# drawn from the figures as if nothing were cached, never an error.
+def _cached_body(key: str | None) -> str | None:
+    if not key:
+        return None
+    try:
+        return cache.get(key)
+    except Exception as exc:
+        logger.warning("dashboard cache unavailable: %s", type(exc).__name__)
+        return None
+
+
+def _cache_body(key: str | None, body: str) -> None:
+    if not key:
+        return
+    try:
+        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+    except Exception as exc:
+        logger.warning("dashboard cache unavailable: %s", type(exc).__name__)

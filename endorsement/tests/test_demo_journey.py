@@ -45,7 +45,7 @@ def test_the_demo_worker_gives_consent_to_the_draft_all_three_pages_show(client)
 
     # and the supervisees list shows that draft too, missing only her consent
     page = client.get(reverse("endorsement:supervisees"))
-    row = next(r for r in page.context["rows"] if r.worker == wendy)
+    row = next(r for r in page.context["page"].object_list if r.worker == wendy)
     assert row.endorsement == draft
     assert row.status_label == "Draft"
     assert [p.rule for p in row.problems] == [Rule.CONSENT]

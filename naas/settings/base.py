@@ -288,6 +288,8 @@ LOGGING = {
 
 # Domain rules that DfE may change (DOMAIN.md's design choices), with their defaults.
 NAAS_ENDORSEMENT_VALIDITY_MONTHS = env.int("NAAS_ENDORSEMENT_VALIDITY_MONTHS", default=12)
+# How long an accreditation is valid: the certificate's "valid until" and the public check.
+NAAS_ACCREDITATION_VALIDITY_MONTHS = env.int("NAAS_ACCREDITATION_VALIDITY_MONTHS", default=36)
 # Public address of the service, used for links in emails (none: emails say how to sign in).
 NAAS_SITE_URL = env("NAAS_SITE_URL", default="")
 # Where people send feedback about the service and report accessibility problems.

@@ -24,3 +24,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
 # Serve static files straight from the finders (node_modules, static/): no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Every page a test renders is checked for the GOV.UK error-summary rules (naas/tests/page_checks.py):
+# a title without "Error: ", or a summary link whose target cannot take focus, fails that test.
+MIDDLEWARE = ["naas.tests.page_checks.ErrorSummaryCheckMiddleware", *MIDDLEWARE]  # noqa: F405
