@@ -457,11 +457,6 @@ class GeneratedDocument(FSMModelMixin, models.Model):
     def is_ready(self) -> bool:
         return self.state == DocumentState.READY
 
-    @property
-    def is_failed(self) -> bool:
-        """Failed: its page shows an error summary (and its title starts "Error: ")."""
-        return self.state == DocumentState.FAILED
-
     @staticmethod
     def stale_filter(cutoff) -> Q:
         """Unfinished, and neither queued nor started since `cutoff`: its message was lost, the

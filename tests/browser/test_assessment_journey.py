@@ -214,7 +214,7 @@ def test_every_other_assessment_page_is_accessible(page, day, sign_in, assert_ac
     visit(f"/assessment/items/{item.pk}/", f"Question {item.code}")
     visit(f"/assessment/items/{item.pk}/edit/", f"Edit question {item.code}")
     visit("/assessment/forms/", "Test forms")
-    visit("/assessment/forms/new/", "Make a test form", submit="Check and save form")
+    visit("/assessment/forms/new/", "Make a test form", submit="Continue")
     visit(f"/assessment/forms/{day['form'].pk}/", "Test form P-2026-A")
     visit("/assessment/adjustments/", "Adjustment requests to decide")
     visit("/assessment/adjustments/decisions/", "Adjustment decisions")

@@ -158,8 +158,8 @@ def test_score_second_mark_moderate_publish_and_the_candidate_sees_it(
     click_button(page, "Confirm outcome")
     check("Outcomes")
     page.get_by_role("link", name="Publish confirmed outcomes").click()
-    check("Check the outcomes before you publish them")
-    click_button(page, "Publish 1 outcome")
+    check("Publish outcomes")
+    click_button(page, "Publish the ticked outcomes")
     check("Outcomes published")
     sign_out(page)
 
@@ -233,7 +233,7 @@ def test_partially_met_candidate_retakes_the_areas_not_met_and_ends_with_a_merge
     assert "Carried forward" in page.locator("main").inner_text()
     click_button(page, "Confirm outcome")
     page.get_by_role("link", name="Publish confirmed outcomes").click()
-    click_button(page, "Publish 1 outcome")
+    click_button(page, "Publish the ticked outcomes")
     check("Outcomes published")
     sign_out(page)
 
