@@ -188,7 +188,10 @@ def test_the_beat_task_asks_for_last_months_reports(data, monkeypatch, time_mach
     monkeypatch.setattr(services, "la_reports_request_monthly", fake)
     # when beat runs it at 00:30 on 1 June in England (still 31 May in UTC)
     time_machine.move_to(datetime(2026, 6, 1, 0, 30, tzinfo=ZoneInfo("Europe/London")))
-    assert tasks.request_monthly_la_reports.apply().get() == 2
+    # (.result, not .get(): an eager task run earlier in this process may leave Celery's
+    # "inside a task" flag set, and get() then refuses to block)
+    result = tasks.request_monthly_la_reports.apply()
+    assert result.successful() and result.result == 2
     # then it asks for May's reports: its today is England's date
     assert seen["today"] == date(2026, 6, 1)
 
