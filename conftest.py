@@ -114,6 +114,7 @@ def real_celery_worker(settings):
     """A real Celery worker in a thread, consuming from the configured broker (Redis in CI).
     Tests using it need `@pytest.mark.django_db(transaction=True)`."""
     import celery.contrib.testing.tasks  # noqa: F401  (registers the ping task the worker needs)
+    from celery._state import _set_task_join_will_block
     from celery.contrib.testing.worker import start_worker
 
     from naas.celery import app
@@ -125,6 +126,9 @@ def real_celery_worker(settings):
             yield app
     finally:
         app.conf.task_always_eager = True
+        # A worker's pool marks the process as "inside a task" (join would block); the flag is
+        # global, so a later test's eager result.get() would be refused. Clear it.
+        _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)

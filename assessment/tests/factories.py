@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.test import override_settings
 from django.utils import timezone
 
 from assessment import selectors, services
@@ -280,9 +281,11 @@ def publish(attempt, *, admin):
 def published_attempt(
     worker=None, *, admin, marks=(3, 3, 3, 3), per_area=None, percent=80, level=Level.PRACTITIONER
 ):
-    """An attempt marked (not second-marked: set the sample to 0%) and published."""
+    """An attempt marked by one marker and published. The second-marking sample is drawn at
+    random, so it is held at 0% here: an attempt drawn into it would wait for a second marker."""
     attempt = sat_attempt(worker, admin=admin, percent=percent, level=level)
-    first_mark(attempt, admin=admin, marks=marks, per_area=per_area)
+    with override_settings(NAAS_SECOND_MARKING_SAMPLE_PERCENT=0):
+        first_mark(attempt, admin=admin, marks=marks, per_area=per_area)
     outcome = publish(Attempt.objects.get(pk=attempt.pk), admin=admin)
     return Attempt.objects.get(pk=attempt.pk), outcome
 
