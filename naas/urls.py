@@ -85,5 +85,11 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("results/", include("feedback.urls")),
     path("reporting/", include("reporting.urls")),
+    # Issue 16: each part adds its paths under its own marker.
+    # [ops] urls
+    # [notify] urls
+    # [oidc] urls
+    # [api] urls
+    # [credential] urls
     path("admin/", admin.site.urls),
 ]

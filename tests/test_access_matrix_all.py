@@ -136,6 +136,12 @@ PUBLIC = {
     "is not theirs it only says the link is not valid",
     "password_reset_complete": "the password-set page",
     "feedback:check_accreditation": "the public accreditation check (valid or not found only)",
+    # Issue 16: each part adds its public URLs under its own marker.
+    # [ops] public
+    # [notify] public
+    # [oidc] public
+    # [api] public
+    # [credential] public
 }
 
 

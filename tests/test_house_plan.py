@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: an app may import those before it, never those after it.
-LAYERS = ["naas", "endorsement", "assessment", "feedback", "reporting"]
+LAYERS = ["naas", "endorsement", "assessment", "feedback", "reporting", "api"]
 MAX_LINES = 500
 
 

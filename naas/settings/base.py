@@ -37,6 +37,15 @@ INSTALLED_APPS = [
     "assessment",
     "feedback",
     "reporting",
+    "api",
+    # Issue 16 helpers add their third-party apps on the line under their own marker.
+    # [ops] apps
+    # [notify] apps
+    # [oidc] apps
+    # [api] apps
+    "rest_framework",
+    "drf_spectacular",
+    # [credential] apps
 ]
 
 MIDDLEWARE = [
@@ -303,3 +312,10 @@ NAAS_REVIEW_WINDOW_WORKING_DAYS = env.int("NAAS_REVIEW_WINDOW_WORKING_DAYS", def
 # The public accreditation check: attempts allowed per address in a window.
 NAAS_PUBLIC_CHECK_LIMIT = env.int("NAAS_PUBLIC_CHECK_LIMIT", default=30)
 NAAS_PUBLIC_CHECK_WINDOW_SECONDS = env.int("NAAS_PUBLIC_CHECK_WINDOW_SECONDS", default=600)
+
+# --- Issue 16: each part's settings go under its own marker (one part per marker) ---
+# [ops] settings: health checks and structured logs
+# [notify] settings: GOV.UK Notify
+# [oidc] settings: single sign-on
+# [api] settings: the partner API
+# [credential] settings: verifiable credentials
