@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from assessment import rules as assessment_rules
@@ -176,23 +176,18 @@ def support_requests_for(outcome: Outcome) -> list[SupportRequest]:
     )
 
 
-def workers_with_results(worker_ids: QuerySet) -> list[tuple[SocialWorker, Outcome | None]]:
-    """Workers (from a queryset of ids) with their current published outcome, in two queries."""
-    workers = list(
+def workers_with_results(worker_ids: QuerySet) -> QuerySet[SocialWorker]:
+    """Workers (from a queryset of ids), each annotated with `current_result`: the result of
+    their current published outcome, or None. One query however many workers, so the list can be
+    searched, filtered, sorted and paged in SQL (feedback/lists.py)."""
+    current = Outcome.objects.filter(
+        attempt__worker=OuterRef("pk"), published_at__isnull=False, superseded_at__isnull=True
+    ).order_by("-published_at")
+    return (
         SocialWorker.objects.filter(pk__in=worker_ids)
         .select_related("user", "local_authority")
-        .order_by("user__full_name")
+        .annotate(current_result=Subquery(current.values("result")[:1]))
     )
-    outcomes: dict[int, Outcome] = {}
-    for outcome in (
-        Outcome.objects.filter(
-            attempt__worker__in=workers, published_at__isnull=False, superseded_at__isnull=True
-        )
-        .select_related("attempt")
-        .order_by("published_at")
-    ):
-        outcomes[outcome.attempt.worker_id] = outcome
-    return [(worker, outcomes.get(worker.pk)) for worker in workers]
 
 
 def documents_needing_attention() -> list[tuple[str, object]]:

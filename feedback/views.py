@@ -16,7 +16,7 @@ from assessment.models import Attempt, Outcome
 from naas.access import role_required, social_worker_required
 from naas.client_ip import client_ip
 from naas.flows import AlreadySent, Flow, PendingAnswers
-from naas.models import DocumentState, Role, SocialWorker
+from naas.models import DocumentState, LocalAuthority, Role, SocialWorker
 from naas.policies import la_ids_where
 from naas.submissions import once_per_submission
 
@@ -191,8 +191,23 @@ def results_workers(request):
     ids = SocialWorker.objects.filter(
         local_authority_id__in=lead_las
     ) | SocialWorker.objects.filter(supervisor=request.user, local_authority_id__in=supervisor_las)
-    rows = selectors.workers_with_results(ids.values("pk"))
-    return render(request, "feedback/results_workers.html", {"rows": rows})
+    listing = lists.RESULTS.run(
+        request,
+        selectors.workers_with_results(ids.values("pk")),
+        choices={"la": _la_choices(lead_las | supervisor_las)},
+    )
+    labels = dict(lists.RESULT_CHOICES)
+    for worker in listing.page:
+        worker.current_result_label = labels.get(worker.current_result, "")
+    return render(
+        request, "feedback/results_workers.html", listing.context(), status=listing.status
+    )
+
+
+def _la_choices(la_ids) -> list[tuple[int, str]]:
+    return list(
+        LocalAuthority.objects.filter(pk__in=la_ids).order_by("name").values_list("pk", "name")
+    )
 
 
 @role_required(Role.SUPERVISOR, Role.LA_LEAD)
