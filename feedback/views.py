@@ -16,6 +16,7 @@ from assessment.models import Attempt, Outcome
 from naas.access import role_required, social_worker_required
 from naas.client_ip import client_ip
 from naas.flows import AlreadySent, Flow, PendingAnswers
+from naas.forms import submitted
 from naas.models import DocumentState, LocalAuthority, Role, SocialWorker
 from naas.policies import la_ids_where
 from naas.submissions import once_per_submission
@@ -242,7 +243,7 @@ def support_action_new(request, worker_id: int):
             {"worker": worker, "back_url": back},
             status=409,
         )
-    form = SupportActionForm(request.POST or None, areas=areas)
+    form = SupportActionForm(submitted(request), areas=areas)
     if request.method == "POST" and form.is_valid():
         area = next(a for a in areas if a.pk == form.cleaned_data["area"])
         try:
@@ -277,7 +278,7 @@ def support_action_status(request, action_id: int):
     if not policies.can_manage_support_plan(request.user, worker):
         raise Http404
     back = reverse("feedback:worker_results", kwargs={"worker_id": worker.pk})
-    form = SupportActionStatusForm(request.POST or None, initial={"status": item.status})
+    form = SupportActionStatusForm(submitted(request), initial={"status": item.status})
     if request.method == "POST" and form.is_valid():
         try:
             services.support_action_set_status(
@@ -447,7 +448,7 @@ def _public_check_allowed(request) -> bool:
 def check_accreditation(request):
     """Anyone may check an accreditation. The answer is only valid or not found: nothing else
     about the person, and the same words for every kind of "not found"."""
-    form = CheckAccreditationForm(request.POST or None)
+    form = CheckAccreditationForm(submitted(request))
     answer = None
     if request.method == "POST" and not _public_check_allowed(request):
         return render(request, "feedback/check_accreditation_limited.html", status=429)

@@ -25,7 +25,7 @@ exceptions count as refusals (`errors`).
 Usage, in the form view and in the check view:
 
     pending = PendingAnswers(request, SIGN_OFF, endorsement)
-    form = SignOffForm(request.POST or None, initial=pending.initial(statement=""))
+    form = SignOffForm(submitted(request), initial=pending.initial(statement=""))
     if request.method == "POST" and form.is_valid():
         return pending.keep({"statement": ...}, version=form.cleaned_data["version"])
 

@@ -16,6 +16,19 @@ from .models import Phase, SocialWorker, User
 from .staff_csv import StaffFileError, read_staff_csv
 
 
+def submitted(request):
+    """The data to bind a form to: what was posted, or None on any other method. Never
+    `request.POST or None`: a POST with every field left blank is an empty, falsy QueryDict, so
+    the form would come back unbound, the page would show no errors, and the person would not
+    know why nothing happened."""
+    return request.POST if request.method == "POST" else None
+
+
+def submitted_files(request):
+    """The uploaded files to bind a form to, alongside `submitted` (None unless posted)."""
+    return request.FILES if request.method == "POST" else None
+
+
 class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password",

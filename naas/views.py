@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from . import dates, lists, policies, selectors, service_pages, services
 from .access import role_required, social_worker_required
-from .forms import EqualityDataForm, SignInForm, StaffImportForm
+from .forms import EqualityDataForm, SignInForm, StaffImportForm, submitted
 from .middleware import SESSION_KEY
 from .models import LocalAuthority, Role
 from .navigation import start_url_for
@@ -272,7 +272,7 @@ def staff_import_done(request, la_id: int, token: str):
 @require_http_methods(["GET", "POST"])
 def equality_data(request):
     worker = request.user.social_worker
-    form = EqualityDataForm(request.POST or None, instance=worker)
+    form = EqualityDataForm(submitted(request), instance=worker)
     if request.method == "POST" and form.is_valid():
         services.social_worker_update_equality_data(
             worker=worker, actor=request.user, data=form.cleaned_data

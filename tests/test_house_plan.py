@@ -100,6 +100,12 @@ def _code_matches(pattern: str):
         ("writing CSV", r"csv\.(writer|DictWriter)\(", {"naas/csv_export.py"}),
         ("formatting a date", r"\.strftime\(|:%B|:%d %B|\|date:", {"naas/dates.py"}),
         ("check your answers", r"^class PendingAnswers", {"naas/flows.py"}),
+        # `request.POST or None` leaves a form sent with every field blank unbound and silent
+        (
+            "binding a form to what was posted",
+            r"request\.(POST|FILES) or None|^def submitted\(",
+            {"naas/forms.py"},
+        ),
         (
             "applying a transition",
             r"except (ConcurrentTransition|TransitionNotAllowed)",

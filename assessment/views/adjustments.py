@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from naas.access import role_required
 from naas.csv_export import csv_response
 from naas.flows import Flow, PendingAnswers
+from naas.forms import submitted
 
 from .. import lists, selectors, services
 from ..forms.scheduling import AdjustmentDecisionForm
@@ -52,7 +53,7 @@ def adjustment_decide(request, adjustment_id: int):
     if adjustment.decision != AdjustmentDecision.PENDING:
         return redirect("assessment:adjustment_decided", adjustment_id=adjustment.pk)
     pending = PendingAnswers(request, ADJUSTMENT_DECISION, adjustment)
-    form = AdjustmentDecisionForm(request.POST or None, initial=pending.answers)
+    form = AdjustmentDecisionForm(submitted(request), initial=pending.answers)
     if request.method == "POST" and form.is_valid():
         return pending.keep(decision_answers(form))
     return form_page(request, "assessment/adjustment_decide.html", form, {"adjustment": adjustment})

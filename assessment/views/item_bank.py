@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from naas.access import role_required
+from naas.forms import submitted
 from naas.models import Level
 from naas.submissions import once_per_submission
 
@@ -52,7 +53,7 @@ def _item_ask(form: ItemForm) -> dict:
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def item_create(request):
-    form = ItemForm(request.POST or None)
+    form = ItemForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         with refusal_shown_on(form):
             item = services.item_create(
@@ -90,7 +91,7 @@ def item_revise(request, item_id: int):
         "correct": list(item.correct_options),
         **{f"option_{letter.lower()}": text for letter, text, _ in item.lettered_options()},
     }
-    form = ItemForm(request.POST or None, initial=initial, revising=True)
+    form = ItemForm(submitted(request), initial=initial, revising=True)
     if request.method == "POST" and form.is_valid():
         with refusal_shown_on(form):
             revised = services.item_revise(actor=request.user, item=item, **_item_ask(form))
@@ -128,7 +129,7 @@ def item_set_active(request, item_id: int):
 @role_required(ADMIN)
 @require_http_methods(["GET", "POST"])
 def scenarios(request):
-    form = ScenarioForm(request.POST or None)
+    form = ScenarioForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         with refusal_shown_on(form):
             scenario = services.scenario_create(actor=request.user, **form.cleaned_data)
@@ -172,7 +173,7 @@ def test_form_create(request):
             },
         )
     level = level_form.cleaned_data["level"]
-    form = TestFormForm(request.POST or None, level=level)
+    form = TestFormForm(submitted(request), level=level)
     if request.method == "POST" and form.is_valid():
         with refusal_shown_on(form):
             test_form = services.test_form_create(

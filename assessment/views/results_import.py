@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from naas.access import role_required
+from naas.forms import submitted, submitted_files
 
 from .. import policies, selectors, services
 from ..forms.results_import import ResultsFileForm
@@ -25,7 +26,7 @@ def results_upload(request, sitting_id: int):
     """The upload only stores the file: the import runs in the background (a national file is
     300,000 rows) and the job's page shows how it is going."""
     sitting = sitting_or_404(sitting_id)
-    form = ResultsFileForm(request.POST or None, request.FILES or None)
+    form = ResultsFileForm(submitted(request), submitted_files(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["csv_file"]
         job = services.results_file_upload(

@@ -16,6 +16,7 @@ from endorsement.models import Endorsement
 from endorsement.selectors import endorsements_bookable
 from naas.access import role_required, social_worker_required
 from naas.flows import Flow, PendingAnswers
+from naas.forms import submitted
 from naas.models import Role, SocialWorker
 from naas.submissions import once_per_submission
 
@@ -135,7 +136,7 @@ def book(request, endorsement_id: int):
         defaults=lists.SITTINGS_TO_BOOK_DEFAULTS,
     )
     form = BookingForm(
-        request.POST or None,
+        submitted(request),
         initial=pending.answers,
         sittings=sittings.page.paginator.object_list,
     )
@@ -221,7 +222,7 @@ def attempt_detail(request, attempt_id: int):
 @require_http_methods(["GET", "POST"])
 def attempt_cancel(request, attempt_id: int):
     attempt = attempt_for(request, attempt_id, check=policies.can_change_booking)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         with refusal_shown_on(form):
             services.attempt_cancel(
@@ -237,7 +238,7 @@ def attempt_cancel(request, attempt_id: int):
 def attempt_rebook(request, attempt_id: int):
     attempt = attempt_for(request, attempt_id, check=policies.can_change_booking)
     form = RebookForm(
-        request.POST or None,
+        submitted(request),
         sittings=selectors.sittings_open_for_booking(exclude_pk=attempt.sitting_id),
     )
     if request.method == "POST" and form.is_valid():
@@ -276,7 +277,7 @@ def sittings_past(request):
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def centres(request):
-    form = CentreForm(request.POST or None)
+    form = CentreForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         with refusal_shown_on(form):
             services.centre_create(actor=request.user, **form.cleaned_data)
@@ -291,7 +292,7 @@ def centres(request):
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def sitting_create(request):
-    form = SittingForm(request.POST or None)
+    form = SittingForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         with refusal_shown_on(form):
             sitting = services.sitting_create(
@@ -324,7 +325,7 @@ def sitting_detail(request, sitting_id: int):
     day_reached = sitting.date <= timezone.localdate()
     form = None
     if day_reached and booked:
-        form = AttendanceForm(request.POST or None, attempts=booked)
+        form = AttendanceForm(submitted(request), attempts=booked)
         if request.method == "POST" and form.is_valid():
             attendance = form.attendance()
             if not attendance:

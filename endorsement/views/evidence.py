@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from naas.access import role_required
 from naas.dates import govuk_date
+from naas.forms import submitted
 from naas.models import Level, Role
 from naas.submissions import once_per_submission
 
@@ -25,7 +26,7 @@ def supervision_new(request, worker_id: int):
     worker = supervisee_or_404(request, worker_id)
     back = reverse("endorsement:supervisee", args=[worker.pk])
     areas = selectors.current_framework_areas(worker.job_level)
-    form = SupervisionSessionForm(request.POST or None, areas=areas)
+    form = SupervisionSessionForm(submitted(request), areas=areas)
     if request.method == "POST" and form.is_valid():
         try:
             services.supervision_session_record(
@@ -60,7 +61,7 @@ def supervision_new(request, worker_id: int):
 def feedback_new(request, worker_id: int):
     worker = supervisee_or_404(request, worker_id)
     back = reverse("endorsement:supervisee", args=[worker.pk])
-    form = FeedbackForm(request.POST or None)
+    form = FeedbackForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.service_user_feedback_record(
@@ -104,7 +105,7 @@ def feedback_considered(request, worker_id: int, feedback_id: int):
             ),
             back,
         )
-    form = ConsideredForm(request.POST or None, received_on=feedback.received_on)
+    form = ConsideredForm(submitted(request), received_on=feedback.received_on)
     if request.method == "POST" and form.is_valid():
         try:
             services.service_user_feedback_mark_considered(

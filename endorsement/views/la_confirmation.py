@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from naas.access import role_required
 from naas.dates import govuk_date
 from naas.flows import PendingAnswers
+from naas.forms import submitted
 from naas.models import Role
 
 from .. import selectors, services
@@ -65,7 +66,7 @@ def decision(request, pk: int):
             back_to_queue(),
         )
     pending = PendingAnswers(request, DECISION, endorsement)
-    form = DecisionForm(request.POST or None, initial=pending.initial(decision=None, reason=""))
+    form = DecisionForm(submitted(request), initial=pending.initial(decision=None, reason=""))
     if request.method == "POST" and form.is_valid():
         return keep_and_check(pending, form.cleaned_data, "decision", "reason")
     return form_page(

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from naas.access import role_required
 from naas.flows import PendingAnswers
+from naas.forms import submitted
 from naas.models import Role
 
 from .. import selectors, services
@@ -52,7 +53,7 @@ def sign_off(request, pk: int):
         return refusal_page(request, EndorsementNotEligible(problems), back)
     pending = PendingAnswers(request, SIGN_OFF, endorsement)
     form = SignOffForm(
-        request.POST or None,
+        submitted(request),
         initial=pending.initial(statement=""),
         worker_name=worker.full_name,
     )
@@ -137,7 +138,7 @@ def decline(request, pk: int):
         )
     pending = PendingAnswers(request, DECLINE, endorsement)
     form = ReasonForm(
-        request.POST or None,
+        submitted(request),
         initial=pending.initial(reason=""),
         label=f"Why is {worker.full_name} not ready?",
         help_text=f"{worker.full_name} and your LA lead can see this.",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from naas.access import role_required
 from naas.dates import govuk_date
+from naas.forms import submitted
 from naas.models import EmploymentType, Level, Role
 from naas.submissions import once_per_submission
 
@@ -198,7 +199,7 @@ def start(request, worker_id: int):
         return refusal_page(
             request, EndorsementError(f"{worker.full_name} already has an open endorsement"), back
         )
-    form = StartEndorsementForm(request.POST or None, worker=worker)
+    form = StartEndorsementForm(submitted(request), worker=worker)
     if request.method == "POST" and form.is_valid():
         try:
             services.endorsement_start(

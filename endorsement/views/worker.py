@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from naas.access import social_worker_required
 from naas.flows import PendingAnswers
+from naas.forms import submitted
 
 from .. import selectors, services
 from ..forms import ConsentForm, ReasonForm
@@ -89,7 +90,7 @@ def withdraw(request, pk: int):
         )
     pending = PendingAnswers(request, WITHDRAW, endorsement)
     form = ReasonForm(
-        request.POST or None,
+        submitted(request),
         initial=pending.initial(reason=""),
         label="Why are you withdrawing? (optional)",
         help_text="Your supervisor and your LA lead can see this.",
