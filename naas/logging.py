@@ -122,6 +122,18 @@ class RequestLogMiddleware(RequestMiddleware):
     def format_request(request) -> str:
         return f"{request.method} {loggable_path(request)}"
 
+    def prepare(self, request) -> None:
+        structlog.contextvars.clear_contextvars()  # nothing of an earlier request's
+        super().prepare(request)
+
+    def handle_response(self, request, response) -> None:
+        # django-structlog forgets the context here, but Django logs a 4xx or 5xx answer
+        # ("Not Found", "Internal Server Error") only after the middleware: keep it for that
+        # line. The next request on this thread starts afresh (prepare, above).
+        context = structlog.contextvars.get_contextvars()
+        super().handle_response(request, response)
+        structlog.contextvars.bind_contextvars(**context)
+
 
 @receiver(request_signals.bind_extra_request_metadata, sender=RequestLogMiddleware)
 def _bind_request_id(request, log_kwargs, **kwargs):

@@ -98,6 +98,14 @@ def test_without_a_request_id_each_request_gets_its_own(client, log_lines):
 
 
 @pytest.mark.django_db
+def test_djangos_own_line_about_a_refused_request_has_the_request_id(client, log_lines):
+    client.get("/no-such-page/", HTTP_X_REQUEST_ID=GIVEN_ID)
+    (not_found,) = [line for line in log_lines() if line["logger"] == "django.request"]
+    assert not_found["event"] == "Not Found: /no-such-page/"
+    assert not_found["request_id"] == GIVEN_ID
+
+
+@pytest.mark.django_db
 def test_a_token_in_the_path_is_not_logged(client, log_lines):
     client.get("/password/set/MTIz/c1a2b3-0123456789abcdef0123456789abcdef/")
     requests = {line["request"] for line in log_lines() if "request" in line}
