@@ -87,6 +87,7 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     # Issue 16: each part adds its paths under its own marker.
     # [ops] urls
+    path("healthcheck/", include("naas.health")),
     # [notify] urls
     # [oidc] urls
     # [api] urls

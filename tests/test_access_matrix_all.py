@@ -138,6 +138,9 @@ PUBLIC = {
     "feedback:check_accreditation": "the public accreditation check (valid or not found only)",
     # Issue 16: each part adds its public URLs under its own marker.
     # [ops] public
+    "healthcheck": "the dependencies' health for operators: each check's name and whether it "
+    "works, never an address or an error's text",
+    "healthcheck_live": "the load balancer's liveness check: answers ok, touches nothing",
     # [notify] public
     # [oidc] public
     # [api] public

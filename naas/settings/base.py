@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "api",
     # Issue 16 helpers add their third-party apps on the line under their own marker.
     # [ops] apps
+    "health_check",
     # [notify] apps
     # [oidc] apps
     # [api] apps
@@ -315,6 +316,28 @@ NAAS_PUBLIC_CHECK_WINDOW_SECONDS = env.int("NAAS_PUBLIC_CHECK_WINDOW_SECONDS", d
 
 # --- Issue 16: each part's settings go under its own marker (one part per marker) ---
 # [ops] settings: health checks and structured logs
+# /healthcheck/ pings a Celery worker and waits this long for an answer (naas/health.py).
+NAAS_HEALTH_WORKER_TIMEOUT_SECONDS = env.float("NAAS_HEALTH_WORKER_TIMEOUT_SECONDS", default=1.0)
+# Logs (naas/logging.py): "json", one object a line (the default, for production), or "console"
+# (the local demo's). Every request's lines carry its request id and the signed-in user's id.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "console"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or console")
+LOGGING = {
+    **LOGGING,
+    "formatters": {
+        "json": {"()": "naas.logging.json_formatter"},
+        "console": {"()": "naas.logging.console_formatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+}
+# The request log goes right after authentication, so it knows the signed-in user's id.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "naas.logging.RequestLogMiddleware",
+)
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # an address is personal data
+DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
 # [notify] settings: GOV.UK Notify
 # [oidc] settings: single sign-on
 # [api] settings: the partner API

@@ -11,3 +11,7 @@ WHITENOISE_AUTOREFRESH = True
 
 # Eager tasks in the demo would bury the printed demo accounts under one log line each.
 LOGGING["loggers"]["celery"] = {"level": "WARNING"}  # noqa: F405
+
+# Readable log lines for the demo (LOG_FORMAT=json gives production's one object a line).
+LOG_FORMAT = env("LOG_FORMAT", default="console")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
