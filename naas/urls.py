@@ -91,5 +91,6 @@ urlpatterns = [
     # [oidc] urls
     # [api] urls
     # [credential] urls
+    path("", include("feedback.credentials.urls")),
     path("admin/", admin.site.urls),
 ]
