@@ -12,7 +12,7 @@ from ..models import STATUS_LIST_SIZE, Certificate, Credential, CredentialStatus
 from ..throttle import public_check_allowed
 from . import documents, keys, status_list
 from .forms import CredentialCheckForm
-from .verification import Verdict, credential_check
+from .verification import credential_check
 
 JWT_CONTENT_TYPE = "application/vc+jwt"
 # Verifiers may fetch these from a browser on another site, and may keep them a minute.
@@ -52,7 +52,7 @@ def check_credential(request):
     response = render(
         request,
         "feedback/check_credential.html",
-        {"form": form, "answer": answer, "Verdict": Verdict},
+        {"form": form, "answer": answer},
         status=400 if form.errors else 200,
     )
     # What was pasted is someone's credential: keep the answer out of every cache.
