@@ -45,9 +45,10 @@ def check_credential(request):
     """Anyone may check a credential: valid, revoked, expired or not valid."""
     if request.method == "POST" and not public_check_allowed(request, scope="credential-check"):
         return render(request, "feedback/check_accreditation_limited.html", status=429)
-    form = CredentialCheckForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = CredentialCheckForm(request.POST if posted else None, request.FILES if posted else None)
     answer = None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         answer = credential_check(form.cleaned_data["token"])
     response = render(
         request,
