@@ -23,3 +23,4 @@ class FeedbackConfig(AppConfig):
         register_pre_publish_check(services.publication_feedback_problems, fix_url=_feedback_page)
         register_accreditation_check(selectors.worker_holds_accreditation)
         register(checks.credential_signing_key)
+        register(checks.credential_issuer_address)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 from django.urls import resolve, reverse
 from django.utils import timezone
 from jwcrypto import jwk, jws
@@ -175,6 +176,15 @@ def test_each_credential_has_its_own_status_list_entry():
     assert {number for number, _ in indexes} == {1}
 
 
+def test_two_credentials_can_never_share_a_status_bit(met):
+    credential = Credential.objects.get(accreditation=met[0])
+    other, _ = published_result()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Credential.objects.filter(accreditation__outcome=other).update(
+            status_index=credential.status_index
+        )
+
+
 # --- Refused when altered or signed by someone else -------------------------------------------
 
 
@@ -246,6 +256,12 @@ def test_a_review_that_overturns_the_outcome_revokes_the_credential(client, met)
     response = _check(client, token)
     assert response.status_code == 200
     assert "This credential has been revoked" in _said(response)
+    # and the worker's results page no longer offers it
+    client.force_login(accreditation.worker.user)
+    download = reverse(
+        "credentials:download_credential", kwargs={"certificate_id": accreditation.certificate.pk}
+    )
+    assert download not in _said(client.get(reverse("feedback:my_results")))
 
 
 # --- Expired ------------------------------------------------------------------------------------

@@ -228,3 +228,13 @@ def test_a_configured_key_signs_and_is_published(client, settings, form):
         "This credential is valid"
         in client.post(reverse(CHECK), {"credential": token}).content.decode()
     )
+
+
+def test_production_needs_the_public_https_address(settings):
+    assert checks.credential_issuer_address in registry.registered_checks
+    settings.NAAS_CREDENTIAL_KEY_REQUIRED = True
+    settings.NAAS_SITE_URL = ""
+    assert [error.id for error in checks.credential_issuer_address()] == ["feedback.E002"]
+    settings.NAAS_SITE_URL = "https://accreditation.example.gov.uk"
+    assert checks.credential_issuer_address() == []
+    assert keys.issuer_did() == "did:web:accreditation.example.gov.uk"
