@@ -77,8 +77,11 @@ class CredentialCheckForm(forms.Form):
             self.add_error("credential", "Paste the credential or upload a file, not both")
         elif not text and not uploaded:
             self.add_error("credential", "Paste the credential or upload the credential file")
-        elif not COMPACT_JWS.match(text or uploaded):
-            self.add_error("credential" if text else "credential_file", WRONG_FORMAT)
         else:
-            data["token"] = text or uploaded
+            # A credential copied from an email or a wrapped window may carry line breaks.
+            token = "".join((text or uploaded).split())
+            if COMPACT_JWS.match(token):
+                data["token"] = token
+            else:
+                self.add_error("credential" if text else "credential_file", WRONG_FORMAT)
         return data

@@ -102,6 +102,12 @@ def test_an_uploaded_credential_file_is_checked(client, token):
     assert "This credential is valid" in response.content.decode()
 
 
+def test_a_credential_pasted_with_line_breaks_is_checked(client, token):
+    wrapped = "\n".join(token[i : i + 76] for i in range(0, len(token), 76))
+    response = client.post(reverse(CHECK), {"credential": wrapped})
+    assert "This credential is valid" in response.content.decode()
+
+
 def test_a_well_formed_token_that_is_not_a_jws_is_not_valid(client):
     response = client.post(reverse(CHECK), {"credential": "aaaa.bbbb.cccc"})
     assert response.status_code == 200
