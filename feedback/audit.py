@@ -8,6 +8,8 @@ class FeedbackAction(AuditAction):
     ACCREDITATION_WITHDRAWN = "accreditation.withdrawn"
     AREA_FEEDBACK_CREATED = "area_feedback.created"
     AREA_FEEDBACK_UPDATED = "area_feedback.updated"
+    CREDENTIAL_ISSUED = "credential.issued"
+    CREDENTIAL_REVOKED = "credential.revoked"
     LETTER_REQUESTED = "letter.requested"
     SUPPORT_ACTION_CREATED = "support_action.created"
     SUPPORT_ACTION_STATUS_CHANGED = "support_action.status_changed"

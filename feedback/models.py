@@ -175,3 +175,59 @@ class SupportRequest(models.Model):
 
     def __str__(self):
         return f"Support request {self.pk} for outcome {self.outcome_id}"
+
+
+# --- Verifiable credentials (feedback/credentials/) ------------------------------------------
+
+# The W3C Bitstring Status List's minimum size: 16 KB, 131,072 entries (herd privacy).
+STATUS_LIST_SIZE = 131_072
+
+
+class CredentialStatusList(models.Model):
+    """One published revocation list (/credentials/status/<number>): each credential holds one
+    bit of it. Locked while an entry is allocated, so two issuances never share a bit."""
+
+    number = models.PositiveIntegerField(unique=True)
+    size = models.PositiveIntegerField(default=STATUS_LIST_SIZE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Status list {self.number}"
+
+
+class Credential(models.Model):
+    """The Open Badges 3.0 verifiable credential of an accreditation: the signed JWS the worker
+    downloads, kept as issued. Revoked (its status-list bit set) when the accreditation is
+    withdrawn after a review."""
+
+    accreditation = models.OneToOneField(
+        Accreditation, on_delete=models.PROTECT, related_name="credential"
+    )
+    uuid = models.UUIDField(unique=True)
+    status_list = models.ForeignKey(
+        CredentialStatusList, on_delete=models.PROTECT, related_name="credentials"
+    )
+    status_index = models.PositiveIntegerField()
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    jws = models.TextField()
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="one_credential_per_status_bit"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Credential {self.uuid}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

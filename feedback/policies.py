@@ -42,3 +42,9 @@ def can_manage_documents(user) -> bool:
 def can_ask_for_support(user, outcome) -> bool:
     """Only the worker whose outcome it is asks their employer for support with it."""
     return user.is_authenticated and outcome.attempt.worker.user_id == user.pk
+
+
+def can_download_credential(user, accreditation) -> bool:
+    """A verifiable credential is the worker's own to hold and share: only they download it
+    (their supervisor and LA lead see the accreditation, not the signed credential)."""
+    return user.is_authenticated and accreditation.worker.user_id == user.pk

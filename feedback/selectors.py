@@ -139,7 +139,7 @@ def worker_results(worker: SocialWorker) -> Results:
     letters = [o.letter for o in history if hasattr(o, "letter")]
     accreditation = (
         Accreditation.objects.filter(worker=worker, withdrawn_at__isnull=True)
-        .select_related("certificate", "outcome")
+        .select_related("certificate", "outcome", "credential")
         .first()
     )
     plan = None

@@ -25,6 +25,7 @@ from naas.services import (
 
 from . import policies, selectors
 from .audit import FeedbackAction
+from .credentials.services import credential_issue, credential_revoke
 from .documents import certificate_render, letter_render
 from .models import (
     SUPPORT_REQUEST_MAX,
@@ -167,6 +168,9 @@ def outcome_publication_record(*, outcome: Outcome) -> Letter:
                     action=FeedbackAction.ACCREDITATION_WITHDRAWN,
                     detail={"outcome_id": outcome.pk},
                 )
+                credential_revoke(
+                    accreditation=old, reason=f"Replaced by outcome {outcome.reference}"
+                )
         if outcome.result == OutcomeResult.MET and not selectors.worker_holds_accreditation(
             worker, outcome.attempt.level
         ):
@@ -182,6 +186,7 @@ def outcome_publication_record(*, outcome: Outcome) -> Letter:
                 actor=None, subject=accreditation, action=FeedbackAction.ACCREDITATION_RECORDED
             )
             document_queue(document=certificate)
+            credential_issue(accreditation=accreditation)
     return letter
 
 

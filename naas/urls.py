@@ -92,5 +92,6 @@ urlpatterns = [
     # [oidc] urls
     # [api] urls
     # [credential] urls
+    path("", include("feedback.credentials.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -145,6 +145,11 @@ PUBLIC = {
     # [oidc] public
     # [api] public
     # [credential] public
+    "credentials:check_credential": "the public credential check (valid, revoked, expired or "
+    "not valid, for a credential the visitor already holds)",
+    "credentials:status_list": "the signed revocation status list (bits only, no people)",
+    "credentials:jwks": "the public key that verifies credentials",
+    "credentials:did_document": "the issuer's did:web document (the same public key)",
 }
 
 

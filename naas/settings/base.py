@@ -342,3 +342,17 @@ DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
 # [oidc] settings: single sign-on
 # [api] settings: the partner API
 # [credential] settings: verifiable credentials
+# The Ed25519 private key that signs credentials and the status list: a JWK (JSON) or a PEM.
+# Required when NAAS_CREDENTIAL_KEY_REQUIRED (system check feedback.E001). Otherwise, if empty,
+# a development-only key is derived from SECRET_KEY with HKDF (feedback/credentials/keys.py).
+NAAS_CREDENTIAL_SIGNING_KEY = env("NAAS_CREDENTIAL_SIGNING_KEY", default="")
+# Whether the key must be set (no derived key): true under the production settings module.
+NAAS_CREDENTIAL_KEY_REQUIRED = env.bool(
+    "NAAS_CREDENTIAL_KEY_REQUIRED",
+    default=env("DJANGO_SETTINGS_MODULE", default="").endswith(".production"),
+)
+NAAS_CREDENTIAL_ISSUER_NAME = env(
+    "NAAS_CREDENTIAL_ISSUER_NAME", default="Department for Education: social work accreditation"
+)
+# The largest credential the public check page reads (pasted or uploaded).
+NAAS_CREDENTIAL_CHECK_MAX_BYTES = env.int("NAAS_CREDENTIAL_CHECK_MAX_BYTES", default=64 * 1024)
