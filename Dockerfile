@@ -40,4 +40,4 @@ RUN useradd --system --create-home --home-dir /home/naas naas \
 USER naas
 
 EXPOSE 8000
-CMD ["gunicorn", "naas.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "naas.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

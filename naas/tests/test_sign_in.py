@@ -1,6 +1,7 @@
 """Sign-in: each role's start page, lockout, idle timeout, CSRF, CSP and production security."""
 
 import importlib
+import json
 import os
 import re
 import subprocess
@@ -17,6 +18,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from joserfc.jwk import OKPKey
 
 from naas.middleware import SESSION_KEY
 from naas.models import Role, StaffRole
@@ -519,6 +521,10 @@ def test_deploy_checks_pass_with_production_settings():
         "DJANGO_ALLOWED_HOSTS": "accreditation.example.gov.uk",
         "DATABASE_URL": "postgres://naas@db.example:5432/naas",
         "REDIS_URL": "redis://redis.example:6379/0",
+        "NAAS_SITE_URL": "https://accreditation.example.gov.uk",
+        "NAAS_CREDENTIAL_SIGNING_KEY": json.dumps(
+            OKPKey.generate_key("Ed25519").as_dict(private=True)
+        ),
     }
     manage = Path(settings.BASE_DIR) / "manage.py"
     # when Django's deploy checks run, failing on warnings
