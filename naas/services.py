@@ -38,9 +38,14 @@ from .transitions import transition_apply
 def social_worker_update_equality_data(*, worker: SocialWorker, actor: User, data: dict) -> None:
     """Record the worker's own equality answers (each optional)."""
     fields = ["age_band", "ethnicity_group", "sex", "disability"]
-    for field in fields:
+    # From the database: the page's model form has already copied the answers onto `worker`.
+    stored = type(worker).objects.filter(pk=worker.pk).values(*fields).get()
+    changed = [field for field in fields if stored[field] != data.get(field, "")]
+    if not changed:
+        return  # the same answers sent again: nothing to record
+    for field in changed:
         setattr(worker, field, data.get(field, ""))
-    worker.save(update_fields=fields)
+    worker.save(update_fields=changed)
     # The answers themselves stay out of the audit trail: they are sensitive.
     audit_event_record(actor=actor, subject=worker, action=NaasAction.EQUALITY_DATA_UPDATED)
 

@@ -29,6 +29,22 @@ def test_worker_records_optional_equality_answers(client):
 
 
 @pytest.mark.django_db
+def test_the_same_answers_sent_again_record_nothing_new(client):
+    # given a worker who has answered
+    worker = SocialWorkerFactory()
+    client.force_login(worker.user)
+    client.post(URL, {"age_band": "50_59"})
+    # when they send the same answers again, and then the form with nothing in it
+    client.post(URL, {"age_band": "50_59"})
+    # then only the first was a change worth an audit event; clearing the answer is another
+    assert AuditEvent.objects.for_object(worker).count() == 1
+    client.post(URL, {})
+    worker.refresh_from_db()
+    assert worker.age_band == ""
+    assert AuditEvent.objects.for_object(worker).count() == 2
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "field, question",
     [
