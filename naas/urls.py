@@ -88,6 +88,7 @@ urlpatterns = [
     # Issue 16: each part adds its paths under its own marker.
     # [ops] urls
     # [notify] urls
+    path("notify/", include("naas.notify.urls")),
     # [oidc] urls
     # [api] urls
     # [credential] urls

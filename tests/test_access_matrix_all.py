@@ -139,6 +139,8 @@ PUBLIC = {
     # Issue 16: each part adds its public URLs under its own marker.
     # [ops] public
     # [notify] public
+    "notify:callback": "GOV.UK Notify's delivery-status callback: POST only, refused (401) "
+    "without the callback bearer token, and it only changes an email's status",
     # [oidc] public
     # [api] public
     # [credential] public
