@@ -3,8 +3,10 @@ service or page, reaches the stand-in of Notify's API through the real client, w
 template and only names, levels, counts and links in its personalisation."""
 
 import json
+import time
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from endorsement import services as endorsement_services
@@ -12,6 +14,7 @@ from endorsement.tests.factories import la_lead_for, ready_endorsement
 from feedback import services as feedback_services
 from feedback.tests.factories import NOT_MET, PARTIAL, published_result
 from naas.models import NotifyMessage, NotifyStatus
+from naas.notify.services import notify_message_queue
 from naas.tests.factories import SocialWorkerFactory
 from naas.tests.notify_stand_in import TEMPLATES, NotifyStandIn
 
@@ -114,3 +117,48 @@ def test_a_support_request_and_the_letter_go_through_notify(
     }
     assert "SECRET" not in json.dumps(notify.requests)
     _all_accepted()
+
+
+# --- With a real worker: retries are Celery retries, not the eager loop ----------------------
+
+
+def _wait_for(condition, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {seconds} s for {what}")
+        time.sleep(0.1)
+
+
+def _status(message_id: int) -> str:
+    return NotifyMessage.objects.filter(pk=message_id).values_list("status", flat=True).first()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_retries_server_errors_then_gives_up(notify, real_celery_worker):
+    # given Notify answering 500 twice, then accepting
+    notify.answer(500, 500)
+    worker = SocialWorkerFactory()
+    with transaction.atomic():
+        first = notify_message_queue(
+            kind="password_set_link",
+            recipient=worker.user,
+            personalisation={"name": "A", "link": "https://x.test/password/set/a/b/"},
+            actor=None,
+        )
+    # then the worker's retries deliver it
+    _wait_for(lambda: _status(first.pk) == NotifyStatus.SENDING, "the retried email")
+    assert NotifyMessage.objects.get(pk=first.pk).attempts == 3
+    # given Notify failing for good
+    notify.answer(*[503] * 10)
+    with transaction.atomic():
+        second = notify_message_queue(
+            kind="password_set_link",
+            recipient=worker.user,
+            personalisation={"name": "A", "link": "https://x.test/password/set/c/d/"},
+            actor=None,
+        )
+    # then after the last retry it is a technical failure
+    _wait_for(lambda: _status(second.pk) == NotifyStatus.TECHNICAL_FAILURE, "the last retry")
+    assert NotifyMessage.objects.get(pk=second.pk).attempts == 6
+    assert [e["reference"] for e in notify.emails].count(second.reference) == 6
