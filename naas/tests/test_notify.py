@@ -266,9 +266,11 @@ def test_only_administrators_see_failed_emails(client, role):
     assert client.get(reverse("notify:failed")).status_code == 302
 
 
-def test_the_failed_page_with_none(client):
+def test_the_failed_page_with_none_is_in_the_administrators_navigation(client):
     client.force_login(staff_user(Role.ADMINISTRATOR))
-    assert "Every email has been delivered" in client.get(reverse("notify:failed")).content.decode()
+    page = client.get(reverse("notify:failed")).content.decode()
+    assert "Every email has been delivered" in page
+    assert f'href="{reverse("notify:failed")}"' in page
 
 
 def _notify_errors():
