@@ -495,6 +495,3 @@ class SubmittedForm(models.Model):
 
     def __str__(self):
         return f"form submitted {self.submitted_at:%Y-%m-%d %H:%M}"
-
-
-from .notify.models import NotifyMessage, NotifyStatus  # noqa: E402, F401  (every email: naas/notify)

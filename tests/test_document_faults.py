@@ -15,7 +15,8 @@ from assessment.models import Attempt
 from feedback.models import Letter
 from feedback.tests.factories import NOT_MET, PARTIAL, published_result
 from naas.celery import app
-from naas.models import AuditEvent, DocumentState, NotifyMessage, Role
+from naas.models import AuditEvent, DocumentState, Role
+from naas.notify.models import NotifyMessage
 from naas.services import documents_sweep
 from naas.tests.factories import staff_user
 from naas.tests.faults import (

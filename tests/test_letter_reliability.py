@@ -35,7 +35,8 @@ from pypdf import PdfReader
 
 from feedback.models import Letter
 from feedback.tests.factories import NOT_MET, PARTIAL, published_result
-from naas.models import DocumentState, NotifyMessage
+from naas.models import DocumentState
+from naas.notify.models import NotifyMessage
 from naas.services import documents_sweep
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

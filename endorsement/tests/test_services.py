@@ -25,7 +25,8 @@ from endorsement.services import (
     EndorsementNotEligible,
 )
 from naas.dates import add_months
-from naas.models import AuditEvent, EmploymentType, KSSFramework, Level, NotifyMessage, Role
+from naas.models import AuditEvent, EmploymentType, KSSFramework, Level, Role
+from naas.notify.models import NotifyMessage
 from naas.tests.factories import LocalAuthorityFactory, SocialWorkerFactory, staff_user
 
 from .factories import (

@@ -12,7 +12,8 @@ from endorsement.models import (
     ServiceUserFeedback,
     SupervisionSession,
 )
-from naas.models import AuditEvent, KSSFramework, NotifyMessage, Role
+from naas.models import AuditEvent, KSSFramework, Role
+from naas.notify.models import NotifyMessage
 from naas.tests.factories import LocalAuthorityFactory, SocialWorkerFactory, staff_user
 
 from .factories import (

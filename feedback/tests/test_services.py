@@ -38,7 +38,8 @@ from feedback.models import (
     SupportAction,
     SupportActionStatus,
 )
-from naas.models import AuditEvent, DocumentState, Level, NotifyMessage, Role
+from naas.models import AuditEvent, DocumentState, Level, Role
+from naas.notify.models import NotifyMessage
 from naas.services import documents_sweep
 from naas.tests.factories import SocialWorkerFactory, staff_user
 

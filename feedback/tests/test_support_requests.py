@@ -7,7 +7,8 @@ from django.urls import reverse
 from feedback import services
 from feedback.audit import FeedbackAction
 from feedback.models import SUPPORT_REQUEST_MAX, SupportRequest
-from naas.models import AuditEvent, NotifyMessage, Role
+from naas.models import AuditEvent, Role
+from naas.notify.models import NotifyMessage
 from naas.tests.factories import staff_user
 
 from .factories import NOT_MET, PARTIAL, published_result

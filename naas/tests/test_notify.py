@@ -9,9 +9,10 @@ from django.core.checks import run_checks
 from django.urls import reverse
 from django.utils import timezone
 
-from naas.models import AuditEvent, NotifyMessage, NotifyStatus, Role
+from naas.models import AuditEvent, Role
 from naas.notify import services
 from naas.notify.kinds import PersonalisationRefused
+from naas.notify.models import NotifyMessage, NotifyStatus
 from naas.tests.factories import UserFactory, staff_user
 from naas.tests.notify_stand_in import (
     API_KEY,

@@ -13,7 +13,7 @@ from endorsement import services as endorsement_services
 from endorsement.tests.factories import la_lead_for, ready_endorsement
 from feedback import services as feedback_services
 from feedback.tests.factories import NOT_MET, PARTIAL, published_result
-from naas.models import NotifyMessage, NotifyStatus
+from naas.notify.models import NotifyMessage, NotifyStatus
 from naas.notify.services import notify_message_queue
 from naas.tests.factories import SocialWorkerFactory
 from naas.tests.notify_stand_in import TEMPLATES, NotifyStandIn

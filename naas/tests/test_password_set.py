@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from naas.models import NotifyMessage
+from naas.notify.models import NotifyMessage
 from naas.tests.factories import SocialWorkerFactory
 
 NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
