@@ -2,7 +2,9 @@
 the real client signs each request, the stand-in checks the token, and answers as told."""
 
 import json
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
@@ -293,3 +295,18 @@ def test_notify_delivery_needs_a_key_and_every_template(settings):
 def test_a_deployment_check_refuses_console_delivery(settings):
     settings.NAAS_EMAIL_DELIVERY = "console"
     assert "naas.E104" in [e.id for e in run_checks(include_deployment_checks=True)]
+
+
+def test_no_app_sends_email_any_other_way():
+    """Every email goes through naas.notify: no app module uses Django's mail."""
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"django\.core\.mail|\bsend_mail\(|\bEmailMessage\b|\bmail_admins\(")
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for app in ("naas", "endorsement", "assessment", "feedback", "reporting", "api")
+        for path in sorted((root / app).rglob("*.py"))
+        if not {"tests", "migrations", "settings"} & set(path.parts)
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if pattern.search(line) and not line.lstrip().startswith(("#", "def send_mail("))
+    ]
+    assert found == []
