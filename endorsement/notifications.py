@@ -1,11 +1,15 @@
-"""The emails sent at sign-off and at endorsement. They name the worker and nothing more:
-no registration number, no statement, no reasons. Each recipient gets their own message."""
+"""The emails sent at sign-off and at endorsement, through GOV.UK Notify (naas.notify). They
+name the worker and nothing more: no registration number, no statement, no reasons. Each
+recipient gets their own message."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.urls import reverse
+
+from naas.models import User
+from naas.notify.services import notify_message_queue
 
 from .models import Endorsement
 from .selectors import la_lead_users
@@ -18,9 +22,11 @@ SERVICE_NAME = "Social work accreditation"
 
 @dataclass(frozen=True)
 class Notice:
-    to: str
-    subject: str
-    body: str
+    """One email: its kind (a naas.notify kind), who gets it, and what its template is given."""
+
+    kind: str
+    recipient: User
+    personalisation: dict
 
 
 def _link(url_name: str) -> str:
@@ -29,59 +35,47 @@ def _link(url_name: str) -> str:
 
 
 def notices_for(endorsement: Endorsement, event: str) -> list[Notice]:
+    if event not in EVENTS:
+        raise ValueError(f"Unknown endorsement event: {event}")
     worker = endorsement.worker
     name = worker.user.full_name
     level = endorsement.get_level_display().lower()
-    leads = [u.email for u in la_lead_users(worker.local_authority_id) if u.email]
-    if event == SIGNED_OFF:
-        worker_notice = Notice(
-            to=worker.user.email,
-            subject="Your supervisor has signed you off for assessment",
-            body=(
-                f"Dear {name},\n\nYour supervisor has signed you off as ready for assessment "
-                f"at {level} level. Your local authority will now confirm the endorsement.\n\n"
-                f"{_link('endorsement:my_endorsement')}\n"
-            ),
+    notices = []
+    if worker.user.email:
+        notices.append(
+            Notice(
+                kind=f"endorsement_{event}_worker",
+                recipient=worker.user,
+                personalisation={
+                    "name": name,
+                    "level": level,
+                    "link": _link("endorsement:my_endorsement"),
+                },
+            )
         )
-        lead_subject = "A practice endorsement is waiting for your confirmation"
-        lead_body = (
-            f"{name} has been signed off for assessment at {level} level and is waiting for "
-            f"your confirmation.\n\n{_link('endorsement:confirmation_queue')}\n"
+    lead_personalisation = {
+        "worker_name": name,
+        "level": level,
+        "link": _link("endorsement:confirmation_queue"),
+    }
+    notices += [
+        Notice(
+            kind=f"endorsement_{event}_lead", recipient=lead, personalisation=lead_personalisation
         )
-    elif event == ENDORSED:
-        worker_notice = Notice(
-            to=worker.user.email,
-            subject="You have been endorsed for assessment",
-            body=(
-                f"Dear {name},\n\nYour local authority has confirmed your practice endorsement "
-                f"at {level} level. You can now be booked for an assessment.\n\n"
-                f"{_link('endorsement:my_endorsement')}\n"
-            ),
-        )
-        lead_subject = "A practice endorsement has been confirmed"
-        lead_body = (
-            f"The practice endorsement of {name} at {level} level has been confirmed.\n\n"
-            f"{_link('endorsement:confirmation_queue')}\n"
-        )
-    else:
-        raise ValueError(f"Unknown endorsement event: {event}")
-    notices = [worker_notice] if worker.user.email else []
-    notices += [Notice(to=email, subject=lead_subject, body=lead_body) for email in leads]
+        for lead in la_lead_users(worker.local_authority_id)
+        if lead.email
+    ]
     return notices
 
 
+@transaction.atomic
 def send_notices(notices: list[Notice]) -> int:
-    if not notices:
-        return 0
-    connection = get_connection()
-    messages = [
-        EmailMessage(
-            subject=f"{notice.subject} – {SERVICE_NAME}",
-            body=notice.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[notice.to],
-            connection=connection,
+    """Queue each email with naas.notify; they go once this transaction commits."""
+    for notice in notices:
+        notify_message_queue(
+            kind=notice.kind,
+            recipient=notice.recipient,
+            personalisation=notice.personalisation,
+            actor=None,
         )
-        for notice in notices
-    ]
-    return connection.send_messages(messages) or 0
+    return len(notices)

@@ -1,5 +1,6 @@
-"""The email telling a supervisor that a supervisee asked for support. It names the worker and
-how many areas, nothing more: what they wrote is read in the service, after signing in."""
+"""The email telling a supervisor that a supervisee asked for support, through GOV.UK Notify
+(naas.notify). It names the worker and how many areas, nothing more: what they wrote is read in
+the service, after signing in."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -19,20 +20,18 @@ def _results_link(worker_id: int) -> str:
 def support_request_notices(item: SupportRequest) -> list[Notice]:
     worker = item.worker
     if item.sent_to is not None:
-        recipients = [item.sent_to.email]
+        recipients = [item.sent_to]
     else:
-        recipients = [user.email for user in la_lead_users(worker.local_authority_id)]
-    count = item.areas.count()
-    body = (
-        f"{worker.user.full_name} has asked for support in {count} area"
-        f"{'s' if count != 1 else ''} they did not meet in their accreditation assessment.\n\n"
-        f"Read what would help them and record a support plan:\n"
-        f"{_results_link(worker.pk)}\n"
-    )
+        recipients = list(la_lead_users(worker.local_authority_id))
+    personalisation = {
+        "worker_name": worker.user.full_name,
+        "area_count": item.areas.count(),
+        "link": _results_link(worker.pk),
+    }
     return [
-        Notice(to=email, subject="A social worker has asked for support", body=body)
-        for email in recipients
-        if email
+        Notice(kind="feedback_support_requested", recipient=user, personalisation=personalisation)
+        for user in recipients
+        if user.email
     ]
 
 

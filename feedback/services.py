@@ -9,12 +9,12 @@ from datetime import date
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
 from assessment.models import Attempt, AttemptState, Outcome, OutcomeResult
 from naas.models import DocumentState, KSSArea, SocialWorker, User
+from naas.notify.services import notify_message_queue
 from naas.services import (
     DocumentRetry,
     audit_event_record,
@@ -205,7 +205,10 @@ def certificate_build(*, certificate_id: int) -> Certificate:
     return document_build(model=Certificate, document_id=certificate_id, render=certificate_render)
 
 
+@transaction.atomic
 def _email_letter_ready(*, letter_id: int) -> None:
+    """Tell the worker once (GOV.UK Notify, naas.notify): the claim and the queued email commit
+    together, so a failure leaves neither and the retry asks again."""
     claimed = Letter.objects.filter(
         pk=letter_id, state=DocumentState.READY, emailed_at__isnull=True
     ).update(emailed_at=timezone.now())
@@ -217,21 +220,12 @@ def _email_letter_ready(*, letter_id: int) -> None:
         return
     site = getattr(settings, "NAAS_SITE_URL", "").rstrip("/")
     where = f"{site}/results/" if site else f"Sign in to {SERVICE_NAME} and open Your results."
-    message = EmailMessage(
-        subject=f"Your assessment result letter is ready – {SERVICE_NAME}",
-        body=(
-            f"Dear {user.full_name},\n\nYour accreditation assessment result and feedback "
-            f"letter are ready.\n\n{where}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+    notify_message_queue(
+        kind="feedback_letter_ready",
+        recipient=user,
+        personalisation={"name": user.full_name, "link": where},
+        actor=None,
     )
-    try:
-        message.send()
-    except Exception:
-        # Let the retry send it: give the claim back.
-        Letter.objects.filter(pk=letter_id).update(emailed_at=None)
-        raise
 
 
 @transaction.atomic

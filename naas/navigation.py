@@ -42,6 +42,7 @@ SECTIONS_BY_ROLE: list[tuple[str, list[Section]]] = [
         [
             Section("Assessment days", "assessment:admin_home"),
             Section("Letters", "feedback:letters"),
+            Section("Emails not delivered", "notify:failed"),
         ],
     ),
     (Role.DFE, [Section("Dashboards", "reporting:dashboard")]),

@@ -81,3 +81,8 @@ def can_view_dashboards(user) -> bool:
 
 def is_assessment_administrator(user) -> bool:
     return has_role(user, Role.ADMINISTRATOR)
+
+
+def can_see_failed_emails(user) -> bool:
+    """Assessment administrators follow up emails that could not be delivered."""
+    return has_role(user, Role.ADMINISTRATOR)

@@ -89,6 +89,7 @@ urlpatterns = [
     # [ops] urls
     path("healthcheck/", include("naas.health")),
     # [notify] urls
+    path("notify/", include("naas.notify.urls")),
     # [oidc] urls
     # [api] urls
     # [credential] urls

@@ -143,6 +143,8 @@ PUBLIC = {
     "works, never an address or an error's text",
     "healthcheck_live": "the load balancer's liveness check: answers ok, touches nothing",
     # [notify] public
+    "notify:callback": "GOV.UK Notify's delivery-status callback: POST only, refused (401) "
+    "without the callback bearer token, and it only changes an email's status",
     # [oidc] public
     # [api] public
     # [credential] public

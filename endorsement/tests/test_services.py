@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.core import mail
 from django.utils import timezone
 
 from endorsement import selectors, services
@@ -27,6 +26,7 @@ from endorsement.services import (
 )
 from naas.dates import add_months
 from naas.models import AuditEvent, EmploymentType, KSSFramework, Level, Role
+from naas.notify.models import NotifyMessage
 from naas.tests.factories import LocalAuthorityFactory, SocialWorkerFactory, staff_user
 
 from .factories import (
@@ -262,7 +262,7 @@ def test_sign_off_refuses_each_rule_with_its_message_and_saves_nothing(breaker, 
     # then exactly that rule is reported, and nothing was saved or sent
     assert [p.rule for p in refused.value.problems] == [rule]
     assert snapshot(endorsement) == before
-    assert mail.outbox == []
+    assert not NotifyMessage.objects.exists()
 
 
 def test_tenure_reached_today_passes_at_sign_off():
@@ -497,21 +497,28 @@ def test_sign_off_and_endorsement_email_the_worker_and_the_la_leads_after_commit
         services.endorsement_sign_off(
             endorsement=endorsement, actor=worker.supervisor, statement="Private judgement"
         )
-        assert mail.outbox == []  # nothing is sent before the commit
+        assert not NotifyMessage.objects.exists()  # nothing is asked before the commit
     # one notification (other callbacks, such as the dashboard figures' refresh, may follow)
     assert len([c for c in callbacks if "send_endorsement_notification" in repr(c)]) == 1
-    recipients = sorted(m.to[0] for m in mail.outbox)
+    sent = NotifyMessage.objects.order_by("pk")
+    recipients = sorted(m.recipient.email for m in sent)
     assert recipients == sorted([worker.user.email, *(lead.email for lead in leads)])
-    for message in mail.outbox:
-        assert len(message.to) == 1
-        assert worker.user.full_name in message.body
-        assert worker.registration_number not in message.body
-        assert "Private judgement" not in message.body
-    mail.outbox.clear()
+    assert sorted(m.kind for m in sent) == ["endorsement_signed_off_lead"] * 2 + [
+        "endorsement_signed_off_worker"
+    ]
+    for message in sent:
+        assert worker.user.full_name in message.personalisation.values()
+        assert worker.registration_number not in str(message.personalisation)
+        assert "Private judgement" not in str(message.personalisation)
+    first = sent.last().pk
     with django_capture_on_commit_callbacks(execute=True):
         services.endorsement_confirm(endorsement=endorsement, actor=leads[0])
-    assert sorted(m.to[0] for m in mail.outbox) == recipients
-    assert any("endorsed" in m.subject for m in mail.outbox)
+    endorsed = NotifyMessage.objects.filter(pk__gt=first)
+    assert sorted(m.recipient.email for m in endorsed) == recipients
+    assert {m.kind for m in endorsed} == {
+        "endorsement_endorsed_worker",
+        "endorsement_endorsed_lead",
+    }
 
 
 def test_no_email_when_a_sign_off_is_refused(django_capture_on_commit_callbacks):
@@ -524,7 +531,7 @@ def test_no_email_when_a_sign_off_is_refused(django_capture_on_commit_callbacks)
             endorsement=endorsement, actor=endorsement.worker.supervisor, statement="x"
         )
     assert callbacks == []
-    assert mail.outbox == []
+    assert not NotifyMessage.objects.exists()
 
 
 # --- Validity and lapsing --------------------------------------------------------------------

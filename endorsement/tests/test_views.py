@@ -4,7 +4,6 @@ double clicks, forged POSTs and strangers' ids."""
 from datetime import date, timedelta
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from endorsement.models import (
@@ -14,6 +13,7 @@ from endorsement.models import (
     SupervisionSession,
 )
 from naas.models import AuditEvent, KSSFramework, Role
+from naas.notify.models import NotifyMessage
 from naas.tests.factories import LocalAuthorityFactory, SocialWorkerFactory, staff_user
 
 from .factories import (
@@ -106,7 +106,7 @@ def test_the_whole_journey_through_the_forms(client, django_capture_on_commit_ca
     assert response["Location"] == url("sign_off_done", endorsement.pk)
     assert b"has been signed off" in client.get(response["Location"]).content
     assert state_of(endorsement) == S.SIGNED_OFF
-    assert len(mail.outbox) == 2
+    assert NotifyMessage.objects.count() == 2
 
     # the LA lead confirms: queue, decision, check your answers, confirmation
     client.force_login(lead)
@@ -296,7 +296,7 @@ def test_a_double_clicked_confirmation_lands_once(client, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url("decision_check", endorsement.pk)).status_code == 302
         assert client.post(url("decision_check", endorsement.pk)).status_code == 409
-    assert len(mail.outbox) == 2  # one worker, one lead: sent once
+    assert NotifyMessage.objects.count() == 2  # one worker, one lead: sent once
 
 
 def test_a_page_opened_before_someone_else_acted_is_refused(client):

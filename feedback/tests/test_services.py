@@ -2,7 +2,6 @@ import io
 
 import pytest
 import time_machine
-from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
@@ -40,6 +39,7 @@ from feedback.models import (
     SupportActionStatus,
 )
 from naas.models import AuditEvent, DocumentState, Level, Role
+from naas.notify.models import NotifyMessage
 from naas.services import documents_sweep
 from naas.tests.factories import SocialWorkerFactory, staff_user
 
@@ -216,9 +216,13 @@ def test_publishing_makes_one_letter_with_results_and_feedback(django_capture_on
     assert "ask for a review of this result until" in text
     assert not Accreditation.objects.exists()
     # the worker is told, by name only
-    assert len(mail.outbox) == 1
-    assert outcome.attempt.worker.registration_number not in mail.outbox[0].body
-    assert outcome.attempt.worker.user.full_name in mail.outbox[0].body
+    [message] = NotifyMessage.objects.all()
+    assert (message.kind, message.recipient) == (
+        "feedback_letter_ready",
+        outcome.attempt.worker.user,
+    )
+    assert outcome.attempt.worker.registration_number not in str(message.personalisation)
+    assert message.personalisation["name"] == outcome.attempt.worker.user.full_name
 
 
 def test_a_met_outcome_records_an_accreditation_and_a_certificate(
@@ -311,7 +315,7 @@ def test_building_twice_makes_one_file_and_one_email(django_capture_on_commit_ca
     assert letter.file.name == name and letter.attempts == 1
     files = list((settings.MEDIA_ROOT / "documents").iterdir())
     assert len(files) == 1
-    assert len(mail.outbox) == 1
+    assert NotifyMessage.objects.filter(kind="feedback_letter_ready").count() == 1
 
 
 def test_html_in_names_and_feedback_is_printed_as_text(django_capture_on_commit_callbacks):

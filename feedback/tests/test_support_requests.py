@@ -2,13 +2,13 @@
 your answers and send once, the email, the audit event, and what the supervisor then sees."""
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from feedback import services
 from feedback.audit import FeedbackAction
 from feedback.models import SUPPORT_REQUEST_MAX, SupportRequest
 from naas.models import AuditEvent, Role
+from naas.notify.models import NotifyMessage
 from naas.tests.factories import staff_user
 
 from .factories import NOT_MET, PARTIAL, published_result
@@ -95,9 +95,10 @@ def test_worker_asks_checks_and_sends_once(client, partial, django_capture_on_co
     event = AuditEvent.objects.get(action=FeedbackAction.SUPPORT_REQUESTED)
     assert event.actor == worker.user
     assert HELP not in str(event.detail)
-    assert [m.to for m in mail.outbox] == [[worker.supervisor.email]]
-    assert HELP not in mail.outbox[0].body
-    assert worker.user.full_name in mail.outbox[0].body
+    [message] = NotifyMessage.objects.all()
+    assert (message.kind, message.recipient) == ("feedback_support_requested", worker.supervisor)
+    assert HELP not in str(message.personalisation)
+    assert message.personalisation["worker_name"] == worker.user.full_name
     done = client.get(urls["done"]).content.decode()
     assert worker.supervisor.full_name in done
 
@@ -133,7 +134,7 @@ def test_a_worker_without_a_supervisor_reaches_their_la_lead(
             actor=worker.user,
         )
     assert item.sent_to is None
-    assert [lead.email] in [m.to for m in mail.outbox]
+    assert lead in [m.recipient for m in NotifyMessage.objects.all()]
 
 
 def test_nobody_else_can_ask_on_a_workers_outcome(client, partial):

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     # [ops] apps
     "health_check",
     # [notify] apps
+    "naas.notify.apps.NotifyConfig",
     # [oidc] apps
     # [api] apps
     "rest_framework",
@@ -339,6 +340,52 @@ MIDDLEWARE.insert(
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # an address is personal data
 DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
 # [notify] settings: GOV.UK Notify
+# Every email goes through naas.notify (a NotifyMessage row, then a Celery task). NAAS_EMAIL_DELIVERY
+# is "console" for the demo and local work (the message is recorded and printed, no Notify
+# needed) or "notify" (sent through GOV.UK Notify). Under naas.settings.production it defaults
+# to "notify", and `manage.py check` then fails while the API key or a template id is missing.
+NAAS_EMAIL_DELIVERY = env(
+    "NAAS_EMAIL_DELIVERY",
+    default=(
+        "notify" if env("DJANGO_SETTINGS_MODULE", default="").endswith(".production") else "console"
+    ),
+)
+NAAS_NOTIFY_API_KEY = env("NAAS_NOTIFY_API_KEY", default="")
+NAAS_NOTIFY_BASE_URL = env(
+    "NAAS_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"
+)
+# Notify's delivery-status callback sends "Authorization: Bearer <this>" to /notify/callback/.
+NAAS_NOTIFY_CALLBACK_TOKEN = env("NAAS_NOTIFY_CALLBACK_TOKEN", default="")
+NAAS_NOTIFY_TIMEOUT_SECONDS = env.float("NAAS_NOTIFY_TIMEOUT_SECONDS", default=10.0)
+# Seconds before the first retry of a timeout or 5xx (doubled each time, at most 5 retries).
+NAAS_NOTIFY_RETRY_BACKOFF_SECONDS = env.int("NAAS_NOTIFY_RETRY_BACKOFF_SECONDS", default=30)
+# One Notify template per kind of message (naas/notify/kinds.py says what each one is given).
+# Every NAAS_NOTIFY_SWEEP_INTERVAL_SECONDS, emails still queued or sending
+# NAAS_NOTIFY_SWEEP_AFTER_SECONDS after they were last touched are sent again or asked about
+# (longer than the longest retry backoff, so a retrying email is not sent twice).
+NAAS_NOTIFY_SWEEP_INTERVAL_SECONDS = env.int("NAAS_NOTIFY_SWEEP_INTERVAL_SECONDS", default=300)
+NAAS_NOTIFY_SWEEP_AFTER_SECONDS = env.int("NAAS_NOTIFY_SWEEP_AFTER_SECONDS", default=30 * 60)
+CELERY_BEAT_SCHEDULE["notify-sweep"] = {
+    "task": "naas.notify.tasks.sweep_notify_messages",
+    "schedule": timedelta(seconds=NAAS_NOTIFY_SWEEP_INTERVAL_SECONDS),
+}
+NAAS_NOTIFY_TEMPLATES = {
+    "endorsement_signed_off_worker": env(
+        "NAAS_NOTIFY_TEMPLATE_ENDORSEMENT_SIGNED_OFF_WORKER", default=""
+    ),
+    "endorsement_signed_off_lead": env(
+        "NAAS_NOTIFY_TEMPLATE_ENDORSEMENT_SIGNED_OFF_LEAD", default=""
+    ),
+    "endorsement_endorsed_worker": env(
+        "NAAS_NOTIFY_TEMPLATE_ENDORSEMENT_ENDORSED_WORKER", default=""
+    ),
+    "endorsement_endorsed_lead": env("NAAS_NOTIFY_TEMPLATE_ENDORSEMENT_ENDORSED_LEAD", default=""),
+    "feedback_letter_ready": env("NAAS_NOTIFY_TEMPLATE_FEEDBACK_LETTER_READY", default=""),
+    "feedback_support_requested": env(
+        "NAAS_NOTIFY_TEMPLATE_FEEDBACK_SUPPORT_REQUESTED", default=""
+    ),
+    "password_set_link": env("NAAS_NOTIFY_TEMPLATE_PASSWORD_SET_LINK", default=""),
+}
 # [oidc] settings: single sign-on
 # [api] settings: the partner API
 # [credential] settings: verifiable credentials
