@@ -35,6 +35,8 @@ class NaasAction(AuditAction):
     DOCUMENT_RETRIED = "document.retried"
     DOCUMENT_STARTED = "document.started"
     EQUALITY_DATA_UPDATED = "equality_data.updated"
+    SSO_IDENTITY_LINKED = "sso_identity.linked"
+    SSO_SIGNED_IN = "sso.signed_in"
     STAFF_IMPORT_APPLIED = "staff_import.applied"
     STAFF_IMPORT_CREATED = "staff_import.created"
     STAFF_IMPORT_UPDATED = "staff_import.updated"

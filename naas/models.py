@@ -495,3 +495,6 @@ class SubmittedForm(models.Model):
 
     def __str__(self):
         return f"form submitted {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+from .sso.models import OidcIdentity  # noqa: E402, F401  (single sign-on, issue 16)

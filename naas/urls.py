@@ -89,6 +89,7 @@ urlpatterns = [
     # [ops] urls
     # [notify] urls
     # [oidc] urls
+    path("sso/", include("naas.sso.urls")),
     # [api] urls
     # [credential] urls
     path("admin/", admin.site.urls),
