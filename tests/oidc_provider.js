@@ -8,10 +8,19 @@
 // The sign-in interaction is a small page of its own: one "Sign in as <sub>" button per account
 // (a browser clicks one; an HTTP test posts `account=<sub>`). Consent is granted at once: the
 // clients are the service's own. Prints "ready" once it listens.
+//
+// OIDC_TEST_NOW_MS (optional): the tests' "now" in milliseconds. The tests may run on a moved
+// clock; the provider's clock is moved by the same amount, so its tokens are issued "now".
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
 import Provider from 'oidc-provider';
+
+if (process.env.OIDC_TEST_NOW_MS) {
+  const offset = Number(process.env.OIDC_TEST_NOW_MS) - Date.now();
+  const realNow = Date.now;
+  Date.now = () => realNow() + offset;
+}
 
 const port = Number(process.argv[2]);
 const config = JSON.parse(readFileSync(process.argv[3], 'utf8'));

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 
 from naas.audit import NaasAction
 from naas.audit_trail import audit_event_record
-from naas.models import SocialWorker, User
+from naas.models import SocialWorker, StaffRole, User
 
 from .models import OidcIdentity, ProviderKey
 
@@ -101,8 +101,7 @@ def oidc_identity_sign_in_staff(*, subject: str, claims: dict) -> User:
         raise SignInRefused("unverified")
     user = (
         User.objects.select_for_update()
-        .filter(email=email, is_active=True, staff_roles__isnull=False)
-        .distinct()
+        .filter(email=email, is_active=True, pk__in=StaffRole.objects.values("user"))
         .first()
     )
     if user is None:
