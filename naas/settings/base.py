@@ -332,9 +332,10 @@ NAAS_OIDC_PROVIDERS = {
 NAAS_OIDC_TIMEOUT_SECONDS = env.int("NAAS_OIDC_TIMEOUT_SECONDS", default=5)
 # Off: the sign-in page offers only the providers, and a posted password is refused.
 NAAS_LOCAL_PASSWORDS_ENABLED = env.bool("NAAS_LOCAL_PASSWORDS_ENABLED", default=True)
-# Refuses posted passwords when they are off; sends a provider's user on to its sign-out.
+# Refuses posted passwords when they are off; sends a provider's user on to its sign-out
+# (inside django-csp's middleware, to let the sign-out form go on to the provider).
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
     "naas.sso.middleware.SignInMiddleware",
 )
 # [api] settings: the partner API

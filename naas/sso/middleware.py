@@ -5,7 +5,12 @@ single sign-on without changing them:
   (the page itself shows only the providers' buttons);
 - signing out of a session that a provider started ends ours as before, then sends the browser
   to the provider's end_session_endpoint (when it publishes one) to end theirs, and back to
-  our sign-in page."""
+  our sign-in page. The pages' Content-Security-Policy lets forms go to the configured
+  providers (form-action also covers a form's redirect: the sign-out button's).
+
+It sits inside django-csp's middleware, so that its CSP addition is seen."""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -19,6 +24,15 @@ class SignInMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self._respond(request)
+        origins = _provider_origins()
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", []), *origins]
+            response._csp_update = update
+        return response
+
+    def _respond(self, request):
         if request.method != "POST":
             return self.get_response(request)
         if request.path_info == reverse("login") and not settings.NAAS_LOCAL_PASSWORDS_ENABLED:
@@ -36,3 +50,11 @@ class SignInMiddleware:
             if url:
                 response["Location"] = url
         return response
+
+
+def _provider_origins() -> list[str]:
+    origins = []
+    for provider in providers.configured():
+        parts = urlsplit(provider.issuer)
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return sorted(set(origins))

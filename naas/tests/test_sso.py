@@ -280,3 +280,14 @@ def test_signing_out_after_a_password_sign_in_stays_here(client, oidc_provider):
     client.force_login(staff_user(Role.DFE))
     response = client.post(reverse("logout"))
     assert response["Location"] == reverse("login")
+
+
+def test_pages_let_forms_go_on_to_the_configured_providers_only(client, settings, oidc_provider):  # noqa: F811
+    # given the local provider configured: the sign-out form's redirect may go to it
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+    form_action = next(part for part in policy.split("; ") if part.startswith("form-action"))
+    assert form_action == f"form-action 'self' {oidc_provider.issuer}"
+    # and with no provider configured, forms stay on the service
+    settings.NAAS_OIDC_PROVIDERS = {}
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+    assert "form-action 'self';" in policy + ";"
