@@ -36,6 +36,7 @@ class StandIn(ThreadingHTTPServer):
                 "token_endpoint": self.issuer + "/token",
                 "jwks_uri": self.issuer + "/jwks",
                 "userinfo_endpoint": self.issuer + "/userinfo",
+                "end_session_endpoint": self.issuer + "/logout",
             },
             "/jwks": {"keys": [self.key.as_dict(private=False)]},
             "/userinfo": self.userinfo,

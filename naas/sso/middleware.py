@@ -45,7 +45,7 @@ class SignInMiddleware:
             provider = providers.find(signed_in["provider"])
             after = request.build_absolute_uri(reverse(settings.LOGOUT_REDIRECT_URL))
             url = provider and tokens.end_session_url(
-                provider, id_token=signed_in["id_token"], after=after
+                provider, id_token=signed_in["hint"], after=after
             )
             if url:
                 response["Location"] = url

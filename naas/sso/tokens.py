@@ -144,6 +144,7 @@ def end_session_url(provider: Provider, *, id_token: str, after: str) -> str | N
         return None
     if not endpoint:
         return None
-    query = {"id_token_hint": id_token, "post_logout_redirect_uri": after}
-    query["client_id"] = provider.client_id
+    query = {"post_logout_redirect_uri": after, "client_id": provider.client_id}
+    if id_token:  # only an ID token that names nobody goes in the URL (views.PERSONAL_CLAIMS)
+        query["id_token_hint"] = id_token
     return f"{endpoint}?{urlencode(query)}"

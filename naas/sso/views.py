@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 PENDING_KEY = "naas.sso.pending"  # state -> {provider, nonce, verifier}
 PENDING_KEPT = 3  # sign-ins started in other tabs that may still come back
 LINK_KEY = "naas.sso.link"  # a worker's verified account waiting for their registration number
-SIGNED_IN_KEY = "naas.sso.signed_in"  # {provider, id_token}: for signing out at the provider
+SIGNED_IN_KEY = "naas.sso.signed_in"  # {provider, hint}: for signing out at the provider
 LINK_ATTEMPTS = 5
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -102,9 +102,9 @@ def _callback_uri(request, provider) -> str:
     return request.build_absolute_uri(reverse(provider.callback_url_name))
 
 
-def _sign_in(request, user, provider_key: str, id_token: str):
+def _sign_in(request, user, provider_key: str, hint: str):
     login(request, user, backend=BACKEND)
-    request.session[SIGNED_IN_KEY] = {"provider": provider_key, "id_token": id_token}
+    request.session[SIGNED_IN_KEY] = {"provider": provider_key, "hint": hint}
     return redirect(settings.LOGIN_REDIRECT_URL)
 
 
@@ -140,7 +140,12 @@ def _take_pending(request, provider, state: str) -> dict | None:
     return pending
 
 
+# Claims that name a person: an ID token holding any of them is never put in a URL.
+PERSONAL_CLAIMS = ("email", "name", "given_name", "family_name", "phone_number", "address")
+
+
 def _verified_claims(request, provider, pending) -> tuple[dict, str]:
+    """The person's claims, and the ID token as a sign-out hint (empty if it names them)."""
     answer = tokens.exchange_code(
         provider,
         code=request.GET["code"],
@@ -148,7 +153,8 @@ def _verified_claims(request, provider, pending) -> tuple[dict, str]:
         redirect_uri=_callback_uri(request, provider),
     )
     claims = tokens.verify_id_token(provider, answer["id_token"], nonce=pending["nonce"])
-    return tokens.user_claims(provider, answer, claims), answer["id_token"]
+    hint = "" if any(name in claims for name in PERSONAL_CLAIMS) else answer["id_token"]
+    return tokens.user_claims(provider, answer, claims), hint
 
 
 @require_safe
@@ -164,7 +170,7 @@ def callback(request, provider):
     if "error" in request.GET or not request.GET.get("code"):
         return refused(request, "cancelled", provider)
     try:
-        claims, id_token = _verified_claims(request, provider, pending)
+        claims, hint = _verified_claims(request, provider, pending)
     except providers.ProviderUnavailable:
         logger.warning("Single sign-on: %s unavailable during a callback", provider.key)
         return refused(request, "unavailable", provider)
@@ -182,11 +188,11 @@ def callback(request, provider):
         request.session[LINK_KEY] = {
             "subject": claims["sub"],
             "email": services.verified_email(claims),
-            "id_token": id_token,
+            "hint": hint,
             "attempts": 0,
         }
         return redirect("sso:registration_number")
-    return _sign_in(request, user, provider.key, id_token)
+    return _sign_in(request, user, provider.key, hint)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -220,7 +226,7 @@ def registration_number(request):
             return refused(request, refusal.reason)
         else:
             del request.session[LINK_KEY]
-            return _sign_in(request, user, ProviderKey.WORKER, link["id_token"])
+            return _sign_in(request, user, ProviderKey.WORKER, link["hint"])
     return render(
         request,
         "sso/registration_number.html",

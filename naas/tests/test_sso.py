@@ -1,6 +1,8 @@
 """Single sign-on through a real OpenID Connect provider (oidc-provider on loopback): staff by
 verified email, social workers by verified email and registration number, and sign-out."""
 
+import base64
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -269,6 +271,12 @@ def test_sign_out_ends_our_session_and_the_providers(client, oidc_provider, staf
     query = parse_qs(urlsplit(location).query)
     assert query["post_logout_redirect_uri"] == ["http://testserver/sign-in/"]
     assert query["client_id"] == ["naas-staff"]
+    # with the ID token as a hint, as it names nobody (only the provider's subject id)
+    (hint,) = query["id_token_hint"]
+    payload = hint.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["sub"] == "staff-sub"
+    assert "email" not in claims
     # and once they confirm there, the provider ends its session and sends them back here
     assert oidc_provider.sign_out(location) == "http://testserver/sign-in/"
     started = client.get(STAFF_START)

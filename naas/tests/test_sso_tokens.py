@@ -196,3 +196,57 @@ def test_userinfo_about_another_subject_is_refused(client, standin, staff_member
         reverse("sso:callback_staff"), {"code": "a-code", "state": request["state"]}
     )
     assert_refused(client, response)
+
+
+def test_a_sign_in_cancelled_at_the_provider_says_so(client, standin, staff_member):
+    request = started(client)
+    response = client.get(
+        reverse("sso:callback_staff"), {"error": "access_denied", "state": request["state"]}
+    )
+    assert response.status_code == 400
+    assert "You did not finish signing in" in response.content.decode()
+    assert standin.token_requests == []
+
+
+def test_a_provider_that_cannot_be_reached_gets_a_problem_page(client, settings):
+    # given DfE Sign-in configured at an address where nothing listens
+    with StandIn() as server:
+        closed = server.issuer
+    settings.NAAS_OIDC_PROVIDERS = {
+        "staff": {
+            "ENABLED": True,
+            "ISSUER": closed,
+            "CLIENT_ID": CLIENT_ID,
+            "CLIENT_SECRET": SECRET,
+        }
+    }
+    cache.clear()
+    # when someone starts signing in with it
+    response = client.get(reverse("sso:start_staff"))
+    # then they are told, and nothing was kept
+    assert response.status_code == 502
+    assert "Sorry, there is a problem with signing in" in response.content.decode()
+    assert "naas.sso.pending" not in client.session
+
+
+def test_a_provider_without_a_client_id_is_not_offered(client, settings):
+    settings.NAAS_OIDC_PROVIDERS = {
+        "staff": {"ENABLED": True, "ISSUER": "https://example.invalid", "CLIENT_ID": ""}
+    }
+    assert client.get(reverse("sso:start_staff")).status_code == 404
+    assert "Sign in with DfE Sign-in" not in client.get(reverse("login")).content.decode()
+
+
+def test_an_id_token_that_names_the_person_is_never_put_in_the_sign_out_url(
+    client, standin, staff_member
+):
+    # given a staff member signed in with an ID token holding their email
+    request = started(client)
+    come_back(client, standin, request, standin.sign(good_claims(standin, request)))
+    # when they sign out
+    response = client.post(reverse("logout"))
+    # then they go to the provider's end-session endpoint without the token
+    location = response["Location"]
+    assert location.startswith(standin.issuer + "/logout?")
+    assert "id_token_hint" not in parse_qs(urlsplit(location).query)
+    assert "dana" not in location
