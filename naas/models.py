@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from .sso.models import OidcIdentity  # noqa: F401  (single sign-on, issue 16)
+
 MIN_TENURE_FLOOR_MONTHS = 6
 MIN_TENURE_CEILING_MONTHS = 12
 
@@ -495,6 +497,3 @@ class SubmittedForm(models.Model):
 
     def __str__(self):
         return f"form submitted {self.submitted_at:%Y-%m-%d %H:%M}"
-
-
-from .sso.models import OidcIdentity  # noqa: E402, F401  (single sign-on, issue 16)
