@@ -98,12 +98,12 @@ def configured() -> list[Provider]:
     return found
 
 
-def get_or_404(key: str) -> Provider:
-    for provider in configured():
-        if provider.key == key:
-            return provider
-    raise Http404("No such sign-in provider")
-
-
 def find(key: str) -> Provider | None:
     return next((provider for provider in configured() if provider.key == key), None)
+
+
+def get_or_404(key: str) -> Provider:
+    provider = find(key)
+    if provider is None:
+        raise Http404("No such sign-in provider")
+    return provider
