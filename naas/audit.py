@@ -37,6 +37,8 @@ class NaasAction(AuditAction):
     EQUALITY_DATA_UPDATED = "equality_data.updated"
     NOTIFY_MESSAGE_FAILED = "notify_message.failed"
     NOTIFY_MESSAGE_QUEUED = "notify_message.queued"
+    SSO_IDENTITY_LINKED = "sso_identity.linked"
+    SSO_SIGNED_IN = "sso.signed_in"
     STAFF_IMPORT_APPLIED = "staff_import.applied"
     STAFF_IMPORT_CREATED = "staff_import.created"
     STAFF_IMPORT_UPDATED = "staff_import.updated"

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from .sso.models import OidcIdentity  # noqa: F401  (single sign-on, issue 16)
+
 MIN_TENURE_FLOOR_MONTHS = 6
 MIN_TENURE_CEILING_MONTHS = 12
 

@@ -91,6 +91,7 @@ urlpatterns = [
     # [notify] urls
     path("notify/", include("naas.notify.urls")),
     # [oidc] urls
+    path("sso/", include("naas.sso.urls")),
     # [api] urls
     # [credential] urls
     path("", include("feedback.credentials.urls")),

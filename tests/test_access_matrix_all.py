@@ -146,6 +146,14 @@ PUBLIC = {
     "notify:callback": "GOV.UK Notify's delivery-status callback: POST only, refused (401) "
     "without the callback bearer token, and it only changes an email's status",
     # [oidc] public
+    "sso:start_staff": "off to DfE Sign-in (404 unless configured); keeps only a state in the "
+    "session",
+    "sso:start_worker": "off to GOV.UK One Login (404 unless configured)",
+    "sso:callback_staff": "back from DfE Sign-in: without this session's state it only says "
+    "the sign-in expired",
+    "sso:callback_worker": "back from GOV.UK One Login: as for DfE Sign-in",
+    "sso:registration_number": "a worker's first GOV.UK One Login sign-in: without a verified "
+    "account waiting in this session it only says the sign-in expired",
     # [api] public
     # [credential] public
     "credentials:check_credential": "the public credential check (valid, revoked, expired or "

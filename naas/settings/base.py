@@ -387,6 +387,27 @@ NAAS_NOTIFY_TEMPLATES = {
     "password_set_link": env("NAAS_NOTIFY_TEMPLATE_PASSWORD_SET_LINK", default=""),
 }
 # [oidc] settings: single sign-on
+# Two OpenID Connect providers: DfE Sign-in for staff, GOV.UK One Login for social workers
+# (naas/sso/providers.py). Each is offered only when enabled with an issuer and a client.
+NAAS_OIDC_PROVIDERS = {
+    key: {
+        "ENABLED": env.bool(f"NAAS_OIDC_{key.upper()}_ENABLED", default=False),
+        "ISSUER": env(f"NAAS_OIDC_{key.upper()}_ISSUER", default=""),
+        "CLIENT_ID": env(f"NAAS_OIDC_{key.upper()}_CLIENT_ID", default=""),
+        "CLIENT_SECRET": env(f"NAAS_OIDC_{key.upper()}_CLIENT_SECRET", default=""),
+        "SCOPES": env.list(f"NAAS_OIDC_{key.upper()}_SCOPES", default=scopes),
+    }
+    for key, scopes in (("staff", ["openid", "email", "profile"]), ("worker", ["openid", "email"]))
+}
+NAAS_OIDC_TIMEOUT_SECONDS = env.int("NAAS_OIDC_TIMEOUT_SECONDS", default=5)
+# Off: the sign-in page offers only the providers, and a posted password is refused.
+NAAS_LOCAL_PASSWORDS_ENABLED = env.bool("NAAS_LOCAL_PASSWORDS_ENABLED", default=True)
+# Refuses posted passwords when they are off; sends a provider's user on to its sign-out
+# (inside django-csp's middleware, to let the sign-out form go on to the provider).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
+    "naas.sso.middleware.SignInMiddleware",
+)
 # [api] settings: the partner API
 # [credential] settings: verifiable credentials
 # The Ed25519 private key that signs credentials and the status list: a JWK (JSON) or a PEM.
