@@ -3,10 +3,8 @@ thin: a policy decides access, a form checks input, a service writes, a selector
 
 from operator import attrgetter
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment.models import Attempt, Outcome
 from naas.access import role_required, social_worker_required
-from naas.client_ip import client_ip
 from naas.flows import AlreadySent, Flow, PendingAnswers
 from naas.models import DocumentState, LocalAuthority, Role, SocialWorker
 from naas.policies import la_ids_where
@@ -28,6 +25,7 @@ from .forms import (
     SupportActionStatusForm,
     SupportRequestForm,
 )
+from .limits import public_check_allowed
 from .models import AreaFeedback, Certificate, Letter, SupportAction, SupportRequest
 
 GET_POST = ["GET", "POST"]
@@ -427,29 +425,13 @@ def _retry_message(request, retry, what: str) -> None:
 # --- The public check -------------------------------------------------------------------------
 
 
-def _public_check_allowed(request) -> bool:
-    """At most NAAS_PUBLIC_CHECK_LIMIT checks per address in NAAS_PUBLIC_CHECK_WINDOW_SECONDS,
-    so the public page cannot be used to guess references. The address (the client's, behind
-    our trusted proxies: naas.client_ip) is only a cache key: it is neither stored in the
-    database nor logged."""
-    key = "accreditation-check:" + (client_ip(request) or "unknown")
-    window = settings.NAAS_PUBLIC_CHECK_WINDOW_SECONDS
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= settings.NAAS_PUBLIC_CHECK_LIMIT
-
-
 @require_http_methods(GET_POST)
 def check_accreditation(request):
     """Anyone may check an accreditation. The answer is only valid or not found: nothing else
     about the person, and the same words for every kind of "not found"."""
     form = CheckAccreditationForm(request.POST or None)
     answer = None
-    if request.method == "POST" and not _public_check_allowed(request):
+    if request.method == "POST" and not public_check_allowed(request):
         return render(request, "feedback/check_accreditation_limited.html", status=429)
     if request.method == "POST" and form.is_valid():
         answer = selectors.accreditation_is_valid(

@@ -90,6 +90,7 @@ urlpatterns = [
     # [notify] urls
     # [oidc] urls
     # [api] urls
+    path("api/", include("api.urls")),
     # [credential] urls
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,115 @@
+"""GET /api/v1/dashboard/: DfE's aggregate figures, with the dashboard's filters and its
+small-number suppression (the same tables the dashboard page and its CSVs show)."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from reporting import selectors as reporting_selectors
+from reporting import summaries
+from reporting.dashboard_tables import SUPPRESSION_NOTE, dashboard_tables
+from reporting.forms import DashboardFilterForm
+
+from ..models import Scope
+from ..serializers import DashboardSerializer, ErrorsSerializer
+from .base import ApiView
+from .check import form_errors
+
+ERRORS = OpenApiResponse(ErrorsSerializer)
+ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+SELECTS = ("phase", "local_authority", "region", "level")
+DATES = ("start", "end")
+
+
+def _form_data(params) -> dict:
+    """The query string as the dashboard's filter form takes it (a date's day, month and year
+    in their own boxes)."""
+    data = {name: params[name] for name in SELECTS if params.get(name)}
+    for name in DATES:
+        value = params.get(name, "")
+        if not value:
+            continue
+        match = ISO_DATE.fullmatch(value)
+        year, month, day = match.groups() if match else ("", "", value)
+        data.update({f"{name}_0": day, f"{name}_1": month, f"{name}_2": year})
+    return data
+
+
+def _value(cell):
+    """A table cell as JSON: a suppressed count says why it is not shown, never the count."""
+    if hasattr(cell, "value"):
+        cell = cell.value
+    if isinstance(cell, Decimal):
+        return float(cell)
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return cell
+
+
+class DashboardView(ApiView):
+    required_scope = Scope.DASHBOARD_READ
+
+    @extend_schema(
+        operation_id="dashboard",
+        summary="DfE's dashboard figures",
+        description=(
+            "Every table of the DfE dashboard. " + SUPPRESSION_NOTE + " Dates are YYYY-MM-DD."
+        ),
+        parameters=[
+            OpenApiParameter("phase", str),
+            OpenApiParameter("local_authority", int),
+            OpenApiParameter("region", str),
+            OpenApiParameter("level", str),
+            OpenApiParameter("start", str, description="YYYY-MM-DD"),
+            OpenApiParameter("end", str, description="YYYY-MM-DD"),
+        ],
+        responses={200: DashboardSerializer, 400: ERRORS, 401: ERRORS, 403: ERRORS, 429: ERRORS},
+        tags=["Dashboard"],
+    )
+    def get(self, request):
+        form = DashboardFilterForm(_form_data(request.query_params))
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        data = form.cleaned_data
+        filters = reporting_selectors.Filters(
+            phase=data["phase"],
+            local_authority=data["local_authority"],
+            region=data["region"],
+            level=data["level"],
+            start=data["start"],
+            end=data["end"],
+        )
+        today = timezone.localdate()
+        run = summaries.current_run(today=today)
+        board = reporting_selectors.dashboard(filters, today=today, with_groups=True, run=run)
+        return Response(
+            {
+                "figures_as_at": board.figures_as_at,
+                "filters": {
+                    "phase": data["phase"] or None,
+                    "local_authority": data["local_authority"].pk
+                    if data["local_authority"]
+                    else None,
+                    "region": data["region"] or None,
+                    "level": data["level"] or None,
+                    "start": data["start"],
+                    "end": filters.end_or(today),
+                },
+                "suppression": SUPPRESSION_NOTE,
+                "tables": [
+                    {
+                        "key": table.key,
+                        "caption": table.caption,
+                        "headers": table.csv_headers or table.headers,
+                        "rows": [[_value(cell) for cell in row] for row in table.rows],
+                        "note": table.note,
+                    }
+                    for table in dashboard_tables(board)
+                ],
+            }
+        )
