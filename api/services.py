@@ -173,7 +173,7 @@ def sitting_results_push(
                 file_name=f"API: {client.name}",
             )
         except assessment_services.AssessmentError as exc:
-            raise _Refused(Answer(403, error_body("forbidden", str(exc)))) from exc
+            raise _Refused(Answer(403, error_body("permission_denied", str(exc)))) from exc
         if not outcome.is_valid:
             raise _Refused(Answer(422, {"errors": _row_errors(outcome.errors)}))
         results_import = outcome.results_import

@@ -330,7 +330,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"client": NAAS_API_RATE},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
-    "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social work accreditation partner API",
