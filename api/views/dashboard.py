@@ -28,15 +28,21 @@ DATES = ("start", "end")
 
 def _form_data(params) -> dict:
     """The query string as the dashboard's filter form takes it (a date's day, month and year
-    in their own boxes)."""
+    in their own boxes); a date not written YYYY-MM-DD is refused here."""
     data = {name: params[name] for name in SELECTS if params.get(name)}
+    wrong = {}
     for name in DATES:
         value = params.get(name, "")
         if not value:
             continue
         match = ISO_DATE.fullmatch(value)
-        year, month, day = match.groups() if match else ("", "", value)
+        if match is None:
+            wrong[name] = ["Enter the date as YYYY-MM-DD, for example 2026-03-31"]
+            continue
+        year, month, day = match.groups()
         data.update({f"{name}_0": day, f"{name}_1": month, f"{name}_2": year})
+    if wrong:
+        raise serializers.ValidationError(wrong)
     return data
 
 
