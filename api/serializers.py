@@ -2,13 +2,19 @@
 where strings go, not too many rows); what a value means is checked by the service the pages
 use, which answers with the same row errors as its CSV upload."""
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from .services import MAX_RESULT_ROWS, MAX_STAFF_ROWS
 
+# Text may hold anything but NUL, which no database column can store.
+NO_NUL = RegexValidator(r"^[^\x00]*$", message="Text cannot contain NUL characters")
+
 
 def _text(max_length: int, **kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=max_length, trim_whitespace=False, **kwargs)
+    return serializers.CharField(
+        max_length=max_length, trim_whitespace=False, validators=[NO_NUL], **kwargs
+    )
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -32,7 +38,9 @@ class ResultRowSerializer(serializers.Serializer):
 
 
 class ResultsPushSerializer(serializers.Serializer):
-    rows = ResultRowSerializer(many=True, allow_empty=False, max_length=MAX_RESULT_ROWS)
+    rows = serializers.ListField(
+        child=ResultRowSerializer(), allow_empty=False, min_length=1, max_length=MAX_RESULT_ROWS
+    )
 
 
 class ResultsPushedSerializer(serializers.Serializer):
@@ -84,7 +92,9 @@ class StaffRowSerializer(serializers.Serializer):
 
 
 class StaffUpdateSerializer(serializers.Serializer):
-    rows = StaffRowSerializer(many=True, allow_empty=False, max_length=MAX_STAFF_ROWS)
+    rows = serializers.ListField(
+        child=StaffRowSerializer(), allow_empty=False, min_length=1, max_length=MAX_STAFF_ROWS
+    )
 
 
 class StaffUpdatedSerializer(serializers.Serializer):
@@ -104,7 +114,7 @@ class DashboardTableSerializer(serializers.Serializer):
 
 
 class DashboardSerializer(serializers.Serializer):
-    figures_as_at = serializers.DateTimeField()
+    figures_as_at = serializers.DateTimeField(allow_null=True)
     filters = serializers.DictField()
     suppression = serializers.CharField()
     tables = DashboardTableSerializer(many=True)

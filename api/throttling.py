@@ -1,5 +1,6 @@
 """Each client's own request budget (NAAS_API_RATE, for example "600/minute")."""
 
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from .permissions import client_of
@@ -7,6 +8,9 @@ from .permissions import client_of
 
 class ClientRateThrottle(SimpleRateThrottle):
     scope = "client"
+
+    def get_rate(self) -> str:
+        return settings.NAAS_API_RATE
 
     def get_cache_key(self, request, view):
         client = client_of(request)

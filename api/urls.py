@@ -18,7 +18,8 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", views.api_docs, name="docs"),
     path(
-        "v1/sittings/<int:sitting_id>/results/",
+        # Any text, so that an id that is not a number is the API's own JSON 404.
+        "v1/sittings/<path:sitting_id>/results/",
         views.SittingResultsView.as_view(),
         name="sitting_results",
     ),

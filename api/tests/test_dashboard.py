@@ -60,18 +60,27 @@ def test_filters_are_the_dashboards(analyst, data):
 
 
 @pytest.mark.parametrize(
-    ("query", "field", "message"),
+    ("query", "status", "field", "message"),
     [
-        ({"local_authority": "abc"}, "local_authority", "Choose a local authority from the list"),
-        ({"region": "atlantis"}, "region", "Choose a region from the list"),
-        ({"start": "2026-02-31"}, "start", "must be a real date"),
-        ({"start": "yesterday"}, "start", "Enter the date as YYYY-MM-DD"),
-        ({"start": "2016-01-01"}, "start", "must be between"),
+        (
+            {"local_authority": "abc"},
+            422,
+            "local_authority",
+            "Choose a local authority from the list",
+        ),
+        ({"region": "atlantis"}, 422, "region", "Choose a region from the list"),
+        ({"start": "2026-02-31"}, 422, "start", "must be a real date"),
+        ({"start": "2016-01-01"}, 422, "start", "must be between"),
+        ({"start": "yesterday"}, 400, "start", "Enter the date as YYYY-MM-DD"),
+        ({"region": ""}, 400, "region", "Leave out a query parameter rather than sending it empty"),
+        ({"regoin": "london"}, 400, "regoin", "This query parameter is not one this request takes"),
     ],
 )
 @frozen_at(TODAY)
-def test_bad_filters_are_a_400_with_the_dashboards_message(analyst, data, query, field, message):
+def test_bad_filters_get_the_dashboards_message(analyst, data, query, status, field, message):
+    """A filter the dashboard's form refuses (no such LA, a date outside the service) is a 422
+    with the form's own message; one that is not even well-formed is a 400."""
     response = analyst.get(URL, query)
-    assert response.status_code == 400
+    assert response.status_code == status
     errors = response.json()["errors"]
     assert any(e["field"] == field and message in e["message"] for e in errors), errors

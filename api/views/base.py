@@ -3,6 +3,7 @@
 
 import hashlib
 import json
+import re
 
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -14,15 +15,34 @@ from ..services import Answer
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+KEY_PATTERN = r"^[!-~]{1,255}$"  # printable ASCII, no spaces
 
 
 class ApiView(APIView):
     required_scope = ""
     permission_classes = [HasScope]
+    # The query parameters each method takes: any other is a mistake worth saying (a typo in a
+    # filter's name would otherwise quietly give every LA's figures).
+    query_parameters: dict[str, set[str]] = {}
 
     def initial(self, request, *args, **kwargs):
         check_declared_length(request)
         super().initial(request, *args, **kwargs)
+        unknown = sorted(
+            set(request.query_params) - self.query_parameters.get(request.method, set())
+        )
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["This query parameter is not one this request takes"] for name in unknown}
+            )
+        empty = sorted(name for name, value in request.query_params.items() if not value.strip())
+        if empty:
+            raise serializers.ValidationError(
+                {
+                    name: ["Leave out a query parameter rather than sending it empty"]
+                    for name in empty
+                }
+            )
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -39,12 +59,12 @@ class ApiView(APIView):
             raise serializers.ValidationError(
                 {IDEMPOTENCY_HEADER: [f"Send an {IDEMPOTENCY_HEADER} header with each request"]}
             )
-        if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        if key and not re.fullmatch(KEY_PATTERN, key):
             raise serializers.ValidationError(
                 {
                     IDEMPOTENCY_HEADER: [
-                        f"The {IDEMPOTENCY_HEADER} must be {MAX_KEY_LENGTH} printable "
-                        "characters or fewer"
+                        f"The {IDEMPOTENCY_HEADER} must be {MAX_KEY_LENGTH} characters or "
+                        "fewer: letters, digits and punctuation, no spaces"
                     ]
                 }
             )

@@ -15,6 +15,9 @@ from ..serializers import CheckAnswerSerializer, ErrorsSerializer
 from .base import ApiView
 
 ERRORS = OpenApiResponse(ErrorsSerializer)
+# What the check page's form accepts (spaces and letter case aside), for the schema.
+REGISTRATION_NUMBER = r"^[Ss][Ww][0-9]{1,6}$"
+REFERENCE = r"^[A-Za-z0-9-]{1,20}$"
 
 
 def form_errors(form) -> dict:
@@ -23,6 +26,7 @@ def form_errors(form) -> dict:
 
 class AccreditationCheckView(ApiView):
     required_scope = Scope.CHECK_READ
+    query_parameters = {"GET": {"registration_number", "reference"}}
 
     @extend_schema(
         operation_id="accreditation_check",
@@ -33,8 +37,20 @@ class AccreditationCheckView(ApiView):
             "checks one address may make."
         ),
         parameters=[
-            OpenApiParameter("registration_number", str, required=True, description="SW123456"),
-            OpenApiParameter("reference", str, required=True, description="ACC-7KQ2-M9XD"),
+            OpenApiParameter(
+                "registration_number",
+                str,
+                required=True,
+                pattern=REGISTRATION_NUMBER,
+                description="Social Work England registration number, for example SW123456",
+            ),
+            OpenApiParameter(
+                "reference",
+                str,
+                required=True,
+                pattern=REFERENCE,
+                description="The certificate's reference, for example ACC-7KQ2-M9XD",
+            ),
         ],
         responses={
             200: CheckAnswerSerializer,

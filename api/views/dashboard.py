@@ -6,10 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from naas.models import Level, PhaseCode, Region
 from reporting import selectors as reporting_selectors
 from reporting import summaries
 from reporting.dashboard_tables import SUPPRESSION_NOTE, dashboard_tables
@@ -57,8 +59,13 @@ def _value(cell):
     return cell
 
 
+class Unprocessable(serializers.ValidationError):
+    status_code = 422
+
+
 class DashboardView(ApiView):
     required_scope = Scope.DASHBOARD_READ
+    query_parameters = {"GET": {*SELECTS, *DATES}}
 
     @extend_schema(
         operation_id="dashboard",
@@ -67,20 +74,28 @@ class DashboardView(ApiView):
             "Every table of the DfE dashboard. " + SUPPRESSION_NOTE + " Dates are YYYY-MM-DD."
         ),
         parameters=[
-            OpenApiParameter("phase", str),
-            OpenApiParameter("local_authority", int),
-            OpenApiParameter("region", str),
-            OpenApiParameter("level", str),
-            OpenApiParameter("start", str, description="YYYY-MM-DD"),
-            OpenApiParameter("end", str, description="YYYY-MM-DD"),
+            OpenApiParameter("phase", str, enum=PhaseCode.values),
+            OpenApiParameter("local_authority", int, description="A local authority's id"),
+            OpenApiParameter("region", str, enum=Region.values),
+            OpenApiParameter("level", str, enum=Level.values),
+            OpenApiParameter("start", OpenApiTypes.DATE, description="YYYY-MM-DD"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="YYYY-MM-DD"),
         ],
-        responses={200: DashboardSerializer, 400: ERRORS, 401: ERRORS, 403: ERRORS, 429: ERRORS},
+        responses={
+            200: DashboardSerializer,
+            400: ERRORS,
+            401: ERRORS,
+            403: ERRORS,
+            422: ERRORS,
+            429: ERRORS,
+        },
         tags=["Dashboard"],
     )
     def get(self, request):
         form = DashboardFilterForm(_form_data(request.query_params))
         if not form.is_valid():
-            raise serializers.ValidationError(form_errors(form))
+            # Well-formed, but naming no such LA, or a period outside the service's: a 422.
+            raise Unprocessable(form_errors(form))
         data = form.cleaned_data
         filters = reporting_selectors.Filters(
             phase=data["phase"],

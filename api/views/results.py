@@ -2,13 +2,14 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
 
 from assessment.models import Sitting
 
 from .. import services
 from ..models import Scope
 from ..serializers import ErrorsSerializer, ResultsPushedSerializer, ResultsPushSerializer
-from .base import IDEMPOTENCY_HEADER, ApiView, answered, request_digest
+from .base import IDEMPOTENCY_HEADER, KEY_PATTERN, ApiView, answered, request_digest
 
 ERRORS = OpenApiResponse(ErrorsSerializer)
 
@@ -26,13 +27,15 @@ class SittingResultsView(ApiView):
             "request sent again under the same Idempotency-Key gets the first answer."
         ),
         parameters=[
+            OpenApiParameter("sitting_id", int, OpenApiParameter.PATH, required=True),
             OpenApiParameter(
                 IDEMPOTENCY_HEADER,
                 str,
                 OpenApiParameter.HEADER,
+                pattern=KEY_PATTERN,
                 required=True,
                 description="A new value for each new request (a UUID, for example)",
-            )
+            ),
         ],
         request=ResultsPushSerializer,
         responses={
@@ -48,8 +51,10 @@ class SittingResultsView(ApiView):
         },
         tags=["Results"],
     )
-    def post(self, request, sitting_id: int):
-        sitting = get_object_or_404(Sitting, pk=sitting_id)
+    def post(self, request, sitting_id: str):
+        if not sitting_id.isascii() or not sitting_id.isdigit():
+            raise NotFound("Not found")
+        sitting = get_object_or_404(Sitting, pk=int(sitting_id))
         key = self.idempotency_key(required=True)
         payload = ResultsPushSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

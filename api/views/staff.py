@@ -2,6 +2,7 @@
 through the same check and service as the staff list upload."""
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 
 from naas import selectors as naas_selectors
@@ -16,7 +17,7 @@ from ..serializers import (
     StaffUpdatedSerializer,
     StaffUpdateSerializer,
 )
-from .base import IDEMPOTENCY_HEADER, ApiView, answered, request_digest
+from .base import IDEMPOTENCY_HEADER, KEY_PATTERN, ApiView, answered, request_digest
 
 ERRORS = OpenApiResponse(ErrorsSerializer)
 
@@ -24,6 +25,11 @@ ERRORS = OpenApiResponse(ErrorsSerializer)
 class StaffPages(LimitOffsetPagination):
     default_limit = 100
     max_limit = 1000
+
+
+class StaffPageQuery(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=StaffPages.max_limit, required=False)
+    offset = serializers.IntegerField(min_value=0, required=False)
 
 
 class HasStaffScope(HasScope):
@@ -37,16 +43,22 @@ class HasStaffScope(HasScope):
 class StaffView(ApiView):
     permission_classes = [HasStaffScope, ManagesItsLocalAuthority]
     pagination_class = StaffPages
+    query_parameters = {"GET": {"limit", "offset"}}
 
     @extend_schema(
         operation_id="staff_list",
         summary="Your local authority's social workers",
         parameters=[
-            OpenApiParameter("limit", int, description="At most 1,000 a page (100 by default)"),
-            OpenApiParameter("offset", int),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 1000},
+                description="At most 1,000 a page (100 by default)",
+            ),
+            OpenApiParameter("offset", {"type": "integer", "minimum": 0}),
         ],
         responses={
             200: StaffPageSerializer,
+            400: ERRORS,
             401: ERRORS,
             403: ERRORS,
             429: ERRORS,
@@ -54,6 +66,7 @@ class StaffView(ApiView):
         tags=["Staff"],
     )
     def get(self, request):
+        StaffPageQuery(data=request.query_params).is_valid(raise_exception=True)
         workers = naas_selectors.staff_for_la(self.client.local_authority).order_by(
             "user__full_name", "pk"
         )
@@ -75,6 +88,7 @@ class StaffView(ApiView):
                 IDEMPOTENCY_HEADER,
                 str,
                 OpenApiParameter.HEADER,
+                pattern=KEY_PATTERN,
                 description="Optional: the same request under the same key is applied once",
             )
         ],
