@@ -141,6 +141,13 @@ PUBLIC = {
     # [notify] public
     # [oidc] public
     # [api] public
+    "api:schema": "the partner API's OpenAPI schema: it names no one",
+    "api:docs": "the partner API's documentation page: it names no one",
+    **{
+        name: "partner API, token only: a session (any role here) gets 401 and nothing changes; "
+        "every scope and LA against every API URL is api/tests/test_api_access_matrix.py"
+        for name in ("api:sitting_results", "api:check", "api:staff", "api:dashboard")
+    },
     # [credential] public
 }
 
