@@ -187,3 +187,20 @@ def test_answers_are_not_stored_by_caches():
 def test_the_api_takes_patch_but_the_pages_still_do_not(client):
     assert http().patch("/api/v1/staff/", {}, format="json").status_code == 401
     assert client.patch(reverse("accessibility")).status_code == 405
+
+
+def test_the_back_office_switches_a_client_off_and_it_is_audited(client):
+    from naas.tests.factories import UserFactory
+
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    api_client, token = make_client([Scope.DASHBOARD_READ])
+    url = reverse("admin:api_apiclient_change", args=[api_client.pk])
+    assert client.get(url).status_code == 200
+    assert token_digest(token) not in client.get(url).content.decode()
+    response = client.post(url, {"is_active": ""})
+    assert response.status_code == 302
+    event = AuditEvent.objects.for_object(api_client).get(action="admin.changed")
+    assert event.detail["changes"] == {"is_active": {"before": True, "after": False}}
+    assert http(token).get(DASHBOARD).status_code == 401
+    assert client.get(reverse("admin:api_apiclient_add")).status_code == 403
