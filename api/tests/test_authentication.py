@@ -162,8 +162,19 @@ def test_a_body_over_the_limit_is_a_413_whether_declared_or_not(pusher, sitting,
     assert understated.status_code == 400  # only 10 bytes read: not JSON, never the rest
 
 
-def test_the_default_limit_is_five_megabytes(settings):
+def test_the_default_limit_is_five_megabytes(pusher, sitting, settings):
     assert settings.NAAS_API_MAX_BODY_BYTES == 5 * 1024 * 1024
+    # A body declared one byte over is refused before any of it is read.
+    response = pusher.generic(
+        "POST",
+        results_url(sitting.pk),
+        '{"rows": []}',
+        content_type="application/json",
+        CONTENT_LENGTH=str(5 * 1024 * 1024 + 1),
+        HTTP_IDEMPOTENCY_KEY="k",
+    )
+    assert response.status_code == 413
+    assert only_error(response)["message"] == "The request body must be 5,242,880 bytes or smaller"
 
 
 def test_each_client_has_its_own_request_budget(settings):
