@@ -7,3 +7,6 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "api"
     verbose_name = "Partner API"
+
+    def ready(self):
+        from . import schema  # noqa: F401  (registers the token's description)

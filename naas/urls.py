@@ -93,6 +93,7 @@ urlpatterns = [
     # [oidc] urls
     path("sso/", include("naas.sso.urls")),
     # [api] urls
+    path("api/", include("api.urls")),
     # [credential] urls
     path("", include("feedback.credentials.urls")),
     path("admin/", admin.site.urls),

@@ -155,6 +155,13 @@ PUBLIC = {
     "sso:registration_number": "a worker's first GOV.UK One Login sign-in: without a verified "
     "account waiting in this session it only says the sign-in expired",
     # [api] public
+    "api:schema": "the partner API's OpenAPI schema: it names no one",
+    "api:docs": "the partner API's documentation page: it names no one",
+    **{
+        name: "partner API, token only: a session (any role here) gets 401 and nothing changes; "
+        "every scope and LA against every API URL is api/tests/test_api_access_matrix.py"
+        for name in ("api:sitting_results", "api:check", "api:staff", "api:dashboard")
+    },
     # [credential] public
     "credentials:check_credential": "the public credential check (valid, revoked, expired or "
     "not valid, for a credential the visitor already holds)",

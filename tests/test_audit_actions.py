@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from api.audit import ApiAction
 from assessment import services as assessment_services
 from assessment.audit import AssessmentAction
 from assessment.tests.factories import administrator, published_outcome, review_overturned
@@ -23,13 +24,14 @@ from naas.tests.clock import FROZEN_TODAY, frozen_at
 from reporting.audit import ReportingAction
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("naas", "endorsement", "assessment", "feedback", "reporting")
+APPS = ("naas", "endorsement", "assessment", "feedback", "reporting", "api")
 APP_ENUMS = {
     "naas": NaasAction,
     "endorsement": EndorsementAction,
     "assessment": AssessmentAction,
     "feedback": FeedbackAction,
     "reporting": ReportingAction,
+    "api": ApiAction,
 }
 
 

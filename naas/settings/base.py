@@ -409,6 +409,33 @@ MIDDLEWARE.insert(
     "naas.sso.middleware.SignInMiddleware",
 )
 # [api] settings: the partner API
+# The largest request body the API reads (a bigger one is a 413), and each client's budget.
+NAAS_API_MAX_BODY_BYTES = env.int("NAAS_API_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+NAAS_API_RATE = env("NAAS_API_RATE", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Social work accreditation partner API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_SPLIT_PATCH": False,  # PATCH /staff/ takes whole rows, as the file does
+}
+# The API's PATCH gets past the pages' GET/HEAD/POST-only rule (DRF refuses other methods).
+MIDDLEWARE = [
+    "api.middleware.WebMethodsOutsideApiMiddleware"
+    if entry == "naas.middleware.WebMethodsOnlyMiddleware"
+    else entry
+    for entry in MIDDLEWARE
+]
 # [credential] settings: verifiable credentials
 # The Ed25519 private key that signs credentials and the status list: a JWK (JSON) or a PEM.
 # Required when NAAS_CREDENTIAL_KEY_REQUIRED (system check feedback.E001). Otherwise, if empty,
