@@ -1,5 +1,6 @@
-"""The rate limit of the feedback app's public pages (the accreditation check and the
-credential check), so neither can be used to guess references or hammer the service."""
+"""The rate limit of the public checks (the accreditation check page, the partner API's check, which
+shares its budget, and the credential check), so none can be used to guess references or hammer
+the service."""
 
 from django.conf import settings
 from django.core.cache import cache

@@ -26,7 +26,6 @@ from .forms import (
     SupportActionStatusForm,
     SupportRequestForm,
 )
-from .limits import public_check_allowed
 from .models import AreaFeedback, Certificate, Letter, SupportAction, SupportRequest
 from .throttle import public_check_allowed
 

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from feedback import selectors as feedback_selectors
 from feedback.forms import CheckAccreditationForm
-from feedback.limits import public_check_allowed
+from feedback.throttle import public_check_allowed
 
 from ..models import Scope
 from ..serializers import CheckAnswerSerializer, ErrorsSerializer
