@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from unittest import mock
@@ -525,6 +526,11 @@ def test_deploy_checks_pass_with_production_settings():
         "NAAS_CREDENTIAL_SIGNING_KEY": json.dumps(
             OKPKey.generate_key("Ed25519").as_dict(private=True)
         ),
+        "NAAS_NOTIFY_API_KEY": f"deploy-check-{uuid.uuid4()}-{uuid.uuid4()}",
+        **{
+            f"NAAS_NOTIFY_TEMPLATE_{kind.upper()}": str(uuid.uuid4())
+            for kind in settings.NAAS_NOTIFY_TEMPLATES
+        },
     }
     manage = Path(settings.BASE_DIR) / "manage.py"
     # when Django's deploy checks run, failing on warnings
