@@ -1,6 +1,7 @@
 """Fixtures every suite shares: the browser for journeys, axe-core for accessibility."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -87,11 +88,41 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
+NOSCRIPT = re.compile(r"</?noscript>", re.I)
+HEAD = re.compile(r"<head\b[^>]*>", re.I)
+
+
+def as_rendered_without_javascript(html: str, base: str) -> str:
+    """The page as a browser with JavaScript off shows it: no script runs (so GOV.UK Frontend
+    never marks the body as supported or enhances a component) and <noscript> content shows.
+    A <base> keeps the stylesheets and links resolving when the markup is loaded elsewhere."""
+    html = NOSCRIPT.sub("", SCRIPT.sub("", html))
+    return HEAD.sub(lambda head: f'{head.group(0)}<base href="{base}">', html, count=1)
+
+
+def axe_violations_without_javascript(page) -> list[dict]:
+    """axe-core's violations on the current page as the server sends it, rendered with no
+    script run. axe itself needs JavaScript, so the markup (fetched again with the page's own
+    cookies, and stripped of its scripts) is laid out in a scratch tab of the same context."""
+    html = page.context.request.get(page.url).text()
+    scratch = page.context.new_page()
+    try:
+        scratch.set_content(as_rendered_without_javascript(html, page.url))
+        return axe_violations(scratch)
+    finally:
+        scratch.close()
+
+
 @pytest.fixture
 def assert_accessible():
+    """axe-core finds nothing on the page, as shown with JavaScript and without it."""
+
     def check(page):
         violations = axe_violations(page)
         assert violations == [], f"axe-core violations on {page.url}: {violations}"
+        without = axe_violations_without_javascript(page)
+        assert without == [], f"axe-core violations without JavaScript on {page.url}: {without}"
 
     return check
 

@@ -14,6 +14,7 @@ Simulated practice, moderation and outcomes (issue 5):
   Kirklees candidates: their attempts are ready to score.
 - A Bury candidate's attempt waits for the moderator (moderator@demo.naas.test, linked to
   Wigan): borderline first marks, a second marker two points apart on one task.
+- A fourth Oldham worker's met outcome is confirmed but not published: *Publish outcomes* offers it.
 - Published outcomes of each kind (met, partially met, not met) for three Oldham workers, and a
   partially-met outcome for the demo worker (worker@demo.naas.test) so she can book a
   fast-track retake. Hers is at the practice supervisor level, because the endorsement demo
@@ -83,6 +84,8 @@ APPLIED_STEMS = [
 
 def seed(accounts: dict, today: date) -> None:
     admin = accounts["administrator"]
+    # Added to the accounts, so seed_demo prints them with the rest.
+    accounts.update(ensure_more_assessors())
     ensure_item_bank(admin)
     forms = ensure_test_forms(admin)
     leeds, created = _ensure_centre(admin, LEEDS_CENTRE, "Leeds Civic Hall\nLeeds\nLS1 1UR")
@@ -339,9 +342,20 @@ PARTIAL = {9: (2, 2, 2, 2), 10: (2, 1, 2, 1)}  # 8 of 10 practitioner areas met
 NOT_MET = {n: (2, 1, 2, 2) for n in range(1, 7)}  # 4 of 10 met
 
 
-def seed_marking(accounts, today, centre, forms, kirklees) -> None:
+def ensure_more_assessors() -> dict:
+    """The second and third demo assessors, who do the marking the demo's own assessor and
+    moderator do not."""
     from naas.demo import DEMO_PASSWORD, ensure_role, ensure_user
     from naas.models import LocalAuthority, Role
+
+    second = ensure_user("assessor2@demo.naas.test", "Jordan Hale", password=DEMO_PASSWORD)
+    third = ensure_user("assessor3@demo.naas.test", "Taylor Quinn", password=DEMO_PASSWORD)
+    ensure_role(second, Role.ASSESSOR, LocalAuthority.objects.get(name="Lincolnshire"))
+    ensure_role(third, Role.ASSESSOR, LocalAuthority.objects.get(name="Camden"))
+    return {"second_assessor": second, "third_assessor": third}
+
+
+def seed_marking(accounts, today, centre, forms, kirklees) -> None:
 
     from . import signals
     from .models import Allocation, MarkerRole
@@ -349,22 +363,19 @@ def seed_marking(accounts, today, centre, forms, kirklees) -> None:
     if Allocation.objects.exists():
         return
     admin = accounts["administrator"]
-    second = ensure_user("assessor2@demo.naas.test", "Jordan Hale", password=DEMO_PASSWORD)
-    third = ensure_user("assessor3@demo.naas.test", "Taylor Quinn", password=DEMO_PASSWORD)
-    ensure_role(second, Role.ASSESSOR, LocalAuthority.objects.get(name="Lincolnshire"))
-    ensure_role(third, Role.ASSESSOR, LocalAuthority.objects.get(name="Camden"))
+    second, third = accounts["second_assessor"], accounts["third_assessor"]
     for attempt in kirklees:
         services.allocation_create(
             attempt=attempt, assessor=accounts["assessor"], role=MarkerRole.FIRST, actor=admin
         )
-    oldham = list(_workers_without_endorsements("Oldham", 3))
+    oldham = list(_workers_without_endorsements("Oldham", 4))
     bury = list(_workers_without_endorsements("Bury", 1))
     candidates = [(w, w.job_level) for w in oldham + bury]
     candidates.append((SocialWorker.objects.get(user=accounts["social_worker"]), Level.SUPERVISOR))
     attempts = _sat_with_results(admin, centre, forms, today, candidates)
-    if len(attempts) < 5:
+    if len(attempts) < 6:
         return
-    met, partial, not_met, moderated, demo_worker = attempts
+    met, partial, not_met, ready, moderated, demo_worker = attempts
     # Waiting for the moderator: borderline first marks, a second marker far apart.
     _mark(moderated, second, MarkerRole.FIRST, admin, per_area={3: (3, 2, 3, 2)})
     _mark(moderated, third, MarkerRole.SECOND, admin, per_area={3: (1, 2, 3, 2)})
@@ -387,6 +398,9 @@ def seed_marking(accounts, today, centre, forms, kirklees) -> None:
             services.outcomes_publish(outcome_ids=[outcome.pk], actor=admin)
     finally:
         signals.pre_publish_checks.extend(saved)
+    # Confirmed and ready, not yet published: what *Publish outcomes* offers in the demo.
+    _mark_to_final(ready, second, third, admin, {})
+    services.outcome_confirm(outcome=selectors.current_outcome(ready), actor=admin)
 
 
 def _workers_without_endorsements(la_name: str, count: int):

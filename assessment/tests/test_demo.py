@@ -55,7 +55,7 @@ def test_sittings_bookings_and_results_are_ready_to_explore(seeded):
     assert AdjustmentRequest.objects.filter(decision=AdjustmentDecision.PENDING).exists()
     assert AdjustmentRequest.objects.filter(decision=AdjustmentDecision.APPROVED).exists()
     assert Attempt.objects.filter(state=AttemptState.BOOKED).count() >= 2
-    assert TestResult.objects.count() == 8  # 3 Kirklees candidates, 5 for marking (issue 5)
+    assert TestResult.objects.count() == 9  # 3 Kirklees candidates, 6 for marking and publishing
     assessor = User.objects.get(email="assessor@demo.naas.test")
     assert selectors.test_results_for_assessor(assessor).count() == 3
 
@@ -78,6 +78,10 @@ def test_marking_moderation_and_outcomes_are_ready_to_explore(seeded):
     mine = Attempt.objects.get(worker=worker, state=AttemptState.OUTCOME_PUBLISHED)
     assert selectors.current_outcome(mine).result == OutcomeResult.PARTIALLY_MET
     assert selectors.fast_track_problems(mine) == []
+    # and one confirmed outcome waits to be published, ready (nothing missing)
+    waiting = Outcome.objects.filter(confirmed_at__isnull=False, published_at__isnull=True)
+    assert waiting.count() == 1
+    assert waiting.get().result == OutcomeResult.MET
     # running the seed again changes nothing
     count = Outcome.objects.count()
     call_command("seed_demo", stdout=StringIO())

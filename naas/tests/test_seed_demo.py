@@ -68,10 +68,12 @@ def test_seed_demo_prints_every_demo_account_and_the_password():
         "dfe",
         "social worker",
         "superuser",
+        "second assessor",
+        "third assessor",
     ]:
         assert role in output
     emails = [line.split()[-1] for line in output.splitlines() if "@" in line]
-    assert len(emails) == 8
+    assert len(emails) == 10
     # and each printed account signs in with the password and has a start page
     for email in emails:
         user = User.objects.get(email=email)
