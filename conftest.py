@@ -101,11 +101,21 @@ def as_rendered_without_javascript(html: str, base: str) -> str:
     return HEAD.sub(lambda head: f'{head.group(0)}<base href="{base}">', html, count=1)
 
 
+def _markup_as_sent(page) -> str:
+    """The current page's markup as the server sends it: fetched again with the page's own
+    cookies. A page reached by a POST (a form shown again with its errors) cannot be fetched
+    again, so its live markup stands in, without the mark GOV.UK Frontend's script leaves."""
+    again = page.context.request.get(page.url, max_redirects=0)
+    if again.ok and again.headers.get("content-type", "").startswith("text/html"):
+        return again.text()
+    return page.content().replace("govuk-frontend-supported", "")
+
+
 def axe_violations_without_javascript(page) -> list[dict]:
-    """axe-core's violations on the current page as the server sends it, rendered with no
-    script run. axe itself needs JavaScript, so the markup (fetched again with the page's own
-    cookies, and stripped of its scripts) is laid out in a scratch tab of the same context."""
-    html = page.context.request.get(page.url).text()
+    """axe-core's violations on the current page rendered with no script run. axe itself
+    needs JavaScript, so the markup, stripped of its scripts, is laid out in a scratch tab of
+    the same context."""
+    html = _markup_as_sent(page)
     scratch = page.context.new_page()
     try:
         scratch.set_content(as_rendered_without_javascript(html, page.url))

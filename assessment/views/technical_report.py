@@ -1,5 +1,5 @@
 """Pages for the technical report: ask for one for a sitting window, follow its progress (the
-page refreshes itself while it is being made, without JavaScript), download it, retry it."""
+page reloads itself with JavaScript, or the reader checks again), download it, retry it."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied

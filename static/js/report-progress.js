@@ -1,5 +1,5 @@
 // Polls an LA report's progress and reloads the page when it is finished. Without
-// JavaScript the page refreshes itself (a meta refresh inside <noscript>).
+// JavaScript the reader checks again with the page's link (no meta refresh: WCAG 2.2.1).
 const panel = document.querySelector("[data-report-status-url]");
 
 if (panel) {
