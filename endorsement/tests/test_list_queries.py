@@ -40,7 +40,7 @@ def test_endorsements_to_confirm_cost_the_same_queries_for_3_and_30(client):
             )
         return lead, reverse("endorsement:confirmation_queue")
 
-    small, large = assert_same_queries(client, build)
+    large = assert_same_queries(client, build)
     assert len(large.context["endorsements"]) == 33
 
 
