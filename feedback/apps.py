@@ -20,7 +20,11 @@ class FeedbackConfig(AppConfig):
         from .credentials import checks
 
         outcome_published.connect(services.on_outcome_published, dispatch_uid="feedback.letter")
-        register_pre_publish_check(services.publication_feedback_problems, fix_url=_feedback_page)
+        register_pre_publish_check(
+            services.publication_feedback_problems,
+            fix_url=_feedback_page,
+            many=services.publication_feedback_problems_by_outcome,
+        )
         register_accreditation_check(selectors.worker_holds_accreditation)
         register(checks.credential_signing_key)
         register(checks.credential_issuer_address)

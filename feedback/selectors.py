@@ -60,38 +60,61 @@ class AreaRow:
     development_suggestions: str = ""
 
 
-def _attempt_chain_ids(attempt: Attempt) -> list[int]:
-    """The attempt and the attempts it retakes, nearest first."""
-    ids = [attempt.pk]
-    parent_id = attempt.parent_id
-    seen = {attempt.pk}
-    while parent_id and parent_id not in seen:
-        ids.append(parent_id)
-        seen.add(parent_id)
-        parent_id = Attempt.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
-    return ids
+def _attempt_chains(attempts) -> dict[int, list[int]]:
+    """Each attempt with the attempts it retakes, nearest first: one query per generation of
+    retakes, however many attempts are asked about."""
+    parent_of = {attempt.pk: attempt.parent_id for attempt in attempts}
+    missing = {p for p in parent_of.values() if p and p not in parent_of}
+    while missing:
+        found = dict(Attempt.objects.filter(pk__in=missing).values_list("pk", "parent_id"))
+        parent_of.update(found)
+        missing = {p for p in found.values() if p and p not in parent_of}
+    chains = {}
+    for attempt in attempts:
+        ids, parent_id = [attempt.pk], attempt.parent_id
+        while parent_id and parent_id not in ids:
+            ids.append(parent_id)
+            parent_id = parent_of.get(parent_id)
+        chains[attempt.pk] = ids
+    return chains
 
 
 def area_rows(outcome: Outcome) -> list[AreaRow]:
     """Each area's result with its feedback. A carried-forward area of a fast-track retake
     keeps the feedback written at the attempt where it was met."""
-    chain = _attempt_chain_ids(outcome.attempt)
-    feedback: dict[int, AreaFeedback] = {}
-    for item in AreaFeedback.objects.filter(attempt_id__in=chain):
-        current = feedback.get(item.area_id)
-        if current is None or chain.index(item.attempt_id) < chain.index(current.attempt_id):
-            feedback[item.area_id] = item
-    rows = []
-    for area_outcome in AreaOutcome.objects.filter(outcome=outcome).select_related("area"):
-        written = feedback.get(area_outcome.area_id)
-        rows.append(
+    return area_rows_by_outcome([outcome])[outcome.pk]
+
+
+def area_rows_by_outcome(outcomes) -> dict[int, list[AreaRow]]:
+    """area_rows for many outcomes in a fixed number of queries (the publishing page's
+    pre-publish check reads every confirmed outcome)."""
+    outcomes = list(outcomes)
+    chains = _attempt_chains([outcome.attempt for outcome in outcomes])
+    written: dict[tuple[int, int], AreaFeedback] = {}
+    in_any_chain = {pk for chain in chains.values() for pk in chain}
+    for item in AreaFeedback.objects.filter(attempt_id__in=in_any_chain):
+        written[item.attempt_id, item.area_id] = item
+    rows: dict[int, list[AreaRow]] = {outcome.pk: [] for outcome in outcomes}
+    chain_of = {outcome.pk: chains[outcome.attempt_id] for outcome in outcomes}
+    area_outcomes = AreaOutcome.objects.filter(outcome__in=outcomes).select_related("area")
+    for area_outcome in area_outcomes:
+        # the nearest attempt in the chain with feedback for the area
+        found = next(
+            (
+                written[pk, area_outcome.area_id]
+                for pk in chain_of[area_outcome.outcome_id]
+                if (pk, area_outcome.area_id) in written
+            ),
+            None,
+        )
+        rows[area_outcome.outcome_id].append(
             AreaRow(
                 area=area_outcome.area,
                 result=area_outcome.result,
                 result_label=area_outcome.get_result_display(),
                 carried_forward=area_outcome.carried_forward,
-                feedback=written.feedback if written else "",
-                development_suggestions=written.development_suggestions if written else "",
+                feedback=found.feedback if found else "",
+                development_suggestions=found.development_suggestions if found else "",
             )
         )
     return rows

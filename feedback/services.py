@@ -117,13 +117,20 @@ def area_feedback_save(*, attempt: Attempt, actor: User, entries: list[FeedbackE
 
 def publication_feedback_problems(outcome: Outcome) -> list[str]:
     """A pre-publish check: every area that is not met needs feedback."""
-    rows = selectors.area_rows(outcome)
-    return [
-        f"Write feedback for area {row.area.number}, {row.area.title}: it was "
-        f"{row.result_label.lower()}"
-        for row in rows
-        if row.result != OutcomeResult.MET and not row.feedback.strip()
-    ]
+    return publication_feedback_problems_by_outcome([outcome])[outcome.pk]
+
+
+def publication_feedback_problems_by_outcome(outcomes) -> dict[int, list[str]]:
+    """The same check for a list of outcomes at once (the publishing page's)."""
+    return {
+        pk: [
+            f"Write feedback for area {row.area.number}, {row.area.title}: it was "
+            f"{row.result_label.lower()}"
+            for row in rows
+            if row.result != OutcomeResult.MET and not row.feedback.strip()
+        ]
+        for pk, rows in selectors.area_rows_by_outcome(outcomes).items()
+    }
 
 
 # --- Publication: letters, accreditations, certificates -------------------------------------

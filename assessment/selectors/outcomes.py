@@ -1,6 +1,7 @@
 """Reads about outcomes: the rules in force, the current outcome, and what a candidate may do
 next (a fast-track retake, a review) and until when."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
@@ -42,8 +43,17 @@ def current_outcome(attempt: Attempt) -> Outcome | None:
 
 def fast_track_problems(parent: Attempt, *, today: date | None = None, areas=None) -> list[str]:
     """Why the worker cannot book a fast-track retake of `parent` (empty when they can)."""
-    today = today or timezone.localdate()
-    outcome = current_outcome(parent)
+    return _fast_track_problems(
+        parent,
+        current_outcome(parent),
+        today=today or timezone.localdate(),
+        areas=areas,
+        has_retake=lambda: parent.retakes.exclude(state=AttemptState.CANCELLED).exists(),
+    )
+
+
+def _fast_track_problems(parent, outcome, *, today, areas, has_retake) -> list[str]:
+    """The rule, given the current outcome; `has_retake()` asks only when it must."""
     if (
         parent.state != AttemptState.OUTCOME_PUBLISHED
         or outcome is None
@@ -62,7 +72,7 @@ def fast_track_problems(parent: Attempt, *, today: date | None = None, areas=Non
             "You have already had your fast-track retake; only one is allowed. Your employer "
             "must endorse you again before you can be assessed"
         ]
-    if parent.retakes.exclude(state=AttemptState.CANCELLED).exists():
+    if has_retake():
         return ["You have already booked a fast-track retake; only one is allowed"]
     closes = rules.fast_track_last_day(outcome.published_at)
     if not rules.still_open(closes, on=today):
@@ -111,8 +121,17 @@ def review_deadline(outcome: Outcome) -> date | None:
 
 
 def review_problems(attempt: Attempt, *, today: date | None = None) -> list[str]:
-    today = today or timezone.localdate()
     outcome = current_outcome(attempt)
+    return _review_problems(
+        attempt,
+        outcome,
+        today=today or timezone.localdate(),
+        reviewed=lambda: ReviewRequest.objects.filter(outcome=outcome).exists(),
+    )
+
+
+def _review_problems(attempt, outcome, *, today, reviewed) -> list[str]:
+    """The rule, given the current outcome; `reviewed()` asks only when it must."""
     if attempt.state == AttemptState.UNDER_REVIEW:
         return ["Your outcome is already being reviewed"]
     if (
@@ -121,7 +140,7 @@ def review_problems(attempt: Attempt, *, today: date | None = None) -> list[str]
         or not outcome.is_published
     ):
         return ["A review can be asked for only once the outcome has been published"]
-    if ReviewRequest.objects.filter(outcome=outcome).exists():
+    if reviewed():
         return ["You have already asked for a review of this outcome"]
     deadline = review_deadline(outcome)
     if not rules.still_open(deadline, on=today):
@@ -131,3 +150,49 @@ def review_problems(attempt: Attempt, *, today: date | None = None) -> list[str]
             "was published"
         ]
     return []
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What a candidate may do next about one attempt's outcome, and until when."""
+
+    fast_track_problems: list[str]
+    fast_track_closes: date | None
+    review_problems: list[str]
+
+
+def next_steps_by_attempt(attempts, *, today: date) -> dict[int, NextSteps]:
+    """fast_track_problems, fast_track_closes and review_problems for each of a candidate's
+    attempts in two queries, whatever their number (the candidate's outcome page). The
+    attempts' `retakes` must be prefetched, as worker_outcomes does."""
+    current: dict[int, Outcome] = {}
+    for outcome in Outcome.objects.filter(
+        attempt__in=attempts, superseded_at__isnull=True
+    ).order_by("-version"):
+        current.setdefault(outcome.attempt_id, outcome)
+    reviewed = set(
+        ReviewRequest.objects.filter(outcome__in=current.values()).values_list(
+            "outcome_id", flat=True
+        )
+    )
+    steps = {}
+    for attempt in attempts:
+        outcome = current.get(attempt.pk)
+        if outcome is not None:
+            outcome.attempt = attempt  # the deadlines read it: not one query per outcome
+        steps[attempt.pk] = NextSteps(
+            fast_track_problems=_fast_track_problems(
+                attempt,
+                outcome,
+                today=today,
+                areas=None,
+                has_retake=lambda a=attempt: any(
+                    r.state != AttemptState.CANCELLED for r in a.retakes.all()
+                ),
+            ),
+            fast_track_closes=rules.fast_track_deadline(outcome),
+            review_problems=_review_problems(
+                attempt, outcome, today=today, reviewed=lambda o=outcome: o.pk in reviewed
+            ),
+        )
+    return steps

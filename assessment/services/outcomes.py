@@ -230,7 +230,7 @@ def outcome_confirm_after_correction(*, outcome: Outcome, actor) -> Outcome:
 def publication_problems_by_outcome(outcomes) -> dict[int, list[str]]:
     """Each outcome's reasons it cannot be published now (an empty list when it can). Each
     reason is a signals.PublicationProblem: its `fix_url` is the page that fixes it."""
-    return {outcome.pk: signals.publication_problems(outcome) for outcome in outcomes}
+    return signals.publication_problems_by_outcome(outcomes)
 
 
 @transaction.atomic

@@ -232,11 +232,11 @@ def outcomes_published(request):
 def my_outcome(request):
     worker = SocialWorker.objects.get(user=request.user)
     attempts = selectors.worker_outcomes(worker)
-    today = timezone.localdate()
+    steps = selectors.next_steps_by_attempt(attempts, today=timezone.localdate())
     for attempt in attempts:
-        attempt.fast_track_problems = selectors.fast_track_problems(attempt, today=today)
-        attempt.fast_track_closes = selectors.fast_track_closes(attempt)
-        attempt.review_problems = selectors.review_problems(attempt, today=today)
+        attempt.fast_track_problems = steps[attempt.pk].fast_track_problems
+        attempt.fast_track_closes = steps[attempt.pk].fast_track_closes
+        attempt.review_problems = steps[attempt.pk].review_problems
         attempt.review_deadline = selectors.review_deadline(attempt.outcome)
         attempt.live_retake = next(
             (r for r in attempt.retakes.all() if r.state != AttemptState.CANCELLED), None
