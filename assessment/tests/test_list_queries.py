@@ -222,3 +222,15 @@ def test_a_judges_exercises_cost_the_same_queries(client, admin):
         return judge, reverse("assessment:angoff_mine")
 
     assert_same_queries(client, build, sizes=HEAVY)
+
+
+def test_closing_a_round_costs_the_same_queries_for_3_and_30_judges(client, admin):
+    def build(size):
+        exercise = services.angoff_exercise_open(test_form=make_test_form(actor=admin), actor=admin)
+        for _ in range(size):
+            services.angoff_judge_invite(
+                exercise=exercise, user=independent_assessor(), actor=admin
+            )
+        return admin, reverse("assessment:angoff_close", args=[exercise.pk])
+
+    assert_same_queries(client, build)
