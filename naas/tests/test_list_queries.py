@@ -6,16 +6,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from naas.models import Role
+from naas.notify import selectors as notify_selectors
 from naas.notify import services as notify_services
+from naas.notify.models import FAILED_STATUSES, NotifyMessage
 from naas.tests.factories import LocalAuthorityFactory, SocialWorkerFactory, UserFactory, staff_user
 from naas.tests.query_counts import assert_same_queries
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_failed_emails_page_costs_the_same_queries_for_3_and_30(client):
-    admin = staff_user(Role.ADMINISTRATOR)
-
+def _failed_emails(admin):
     def build(size):
         for _ in range(size):
             recipient = UserFactory()
@@ -29,8 +29,22 @@ def test_the_failed_emails_page_costs_the_same_queries_for_3_and_30(client):
             notify_services.notify_message_give_up(message_id=message.pk, reason="Timed out")
         return admin, reverse("notify:failed")
 
-    large = assert_same_queries(client, build)
+    return build
+
+
+def test_the_failed_emails_page_costs_the_same_queries_for_3_and_30(client):
+    large = assert_same_queries(client, _failed_emails(staff_user(Role.ADMINISTRATOR)))
     assert large.context["page"].paginator.count == 33
+
+
+def test_the_two_size_check_catches_a_query_per_row(client, monkeypatch):
+    """The shared check fails on an N+1: here the failed emails' recipients are read one row
+    at a time, as they would be if the selector lost its select_related."""
+    one_by_one = NotifyMessage.objects.filter(status__in=FAILED_STATUSES).order_by("-pk")
+    monkeypatch.setattr(notify_selectors, "failed_messages", lambda: one_by_one)
+    # the message is (queries with few rows, with many, the extra ones)
+    with pytest.raises(AssertionError, match=r"^\(\d+, \d+, \['SELECT"):
+        assert_same_queries(client, _failed_emails(staff_user(Role.ADMINISTRATOR)))
 
 
 HEADER = "full_name,email,registration_number,employment_type,employed_since,supervisor_email"

@@ -36,12 +36,23 @@ def demo_pages() -> dict[str, list[str]]:
         "lead@demo.naas.test": [
             reverse("naas:staff_list", args=[leeds.pk]),
             reverse("assessment:la_bookings"),
+            reverse("endorsement:confirmation_queue"),
+            reverse("reporting:la_reports", args=[leeds.pk]),
         ],
         "admin@demo.naas.test": [
             reverse("assessment:outcome_detail", args=[outcome.pk]),
             reverse("assessment:outcome_list"),
+            # wide tables wrapped in December 2026 (tests/test_table_scroll.py)
+            reverse("assessment:admin_home"),
+            reverse("assessment:item_list"),
+            reverse("assessment:published_outcome_list"),
+            reverse("assessment:allocation_queue"),
+            reverse("feedback:letters"),
         ],
-        "dfe@demo.naas.test": [reverse("reporting:dashboard")],
+        "dfe@demo.naas.test": [
+            reverse("reporting:dashboard"),
+            reverse("reporting:dashboard_local_authorities"),
+        ],
         "assessor@demo.naas.test": [reverse("assessment:attempt_mark", args=[marking.attempt_id])],
     }
 
