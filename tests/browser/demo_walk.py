@@ -1,14 +1,10 @@
 """The seeded demo (`seed_demo`) on a fixed day, and a walker that signs in as a demo account
 and checks every page it reaches with axe-core, with and without JavaScript. Shared by the
-browser walks of the README's journeys (tests/browser/test_demo_*.py)."""
+browser walks of the README's journeys (tests/browser/test_demo_*.py); their fixtures
+(`seeded_demo`, `walk`) are in this folder's conftest.py."""
 
 from datetime import datetime
-from io import StringIO
 from zoneinfo import ZoneInfo
-
-import pytest
-import time_machine
-from django.core.management import call_command
 
 # Tuesday 2 June 2026, mid-morning in England. The demo is seeded on this day and the clock
 # ticks on from it, so every date the pages show is known whatever the real date is.
@@ -20,13 +16,6 @@ def demo_email(account: str) -> str:
     return f"{account}@demo.naas.test"
 
 
-@pytest.fixture
-def seeded_demo():
-    with time_machine.travel(DEMO_DAY, tick=True):
-        call_command("seed_demo", stdout=StringIO())
-        yield
-
-
 class Walk:
     """One browser tab walking the demo; `visited` keeps every page checked."""
 
@@ -35,13 +24,15 @@ class Walk:
         self._assert_accessible = assert_accessible
         self.visited: list[str] = []
 
-    def sign_in(self, account: str, lands_on: str) -> None:
+    def sign_in(self, account: str, lands_on: str | None) -> None:
+        """Sign in through the sign-in page; the page it lands on is checked (unless None)."""
         self.page.goto("/sign-in/")
         self.page.fill("#id_username", demo_email(account))
         self.page.fill("#id_password", DEMO_PASSWORD)
         self.page.click("input[type=submit], button[type=submit]")
         self.page.wait_for_load_state()
-        self.check(lands_on)
+        if lands_on is not None:
+            self.check(lands_on)
 
     def sign_out(self) -> None:
         self.page.get_by_role("button", name="Sign out").click()
@@ -74,9 +65,3 @@ class Walk:
     def row(self, text: str) -> str:
         """The words of the first table row that mentions `text`."""
         return self.page.locator("tr", has_text=text).first.inner_text()
-
-
-@pytest.fixture
-def walk(seeded_demo, page, assert_accessible):
-    # seeded_demo's clock, started on DEMO_DAY, keeps ticking for the whole walk
-    return Walk(page, assert_accessible)

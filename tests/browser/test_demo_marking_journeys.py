@@ -7,7 +7,6 @@ import pytest
 from assessment import selectors
 from assessment.models import Attempt, AttemptState, MarkingDraft
 
-from .demo_walk import seeded_demo, walk  # noqa: F401  (fixtures)
 from .test_outcome_journey import fill_marks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
