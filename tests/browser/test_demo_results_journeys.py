@@ -62,7 +62,7 @@ def test_wendy_asks_for_support_and_her_supervisor_sees_it(walk):
     results = walk.main()
     assert "Partially met" in results
     assert "Book a fast-track retake" in results and "Ask for a review" in results
-    assert "Download result letter" in results
+    assert page.get_by_role("link", name="Download result letter", exact=False).count() == 1
     # her first result: the README says the history appears only once there is more than one
     assert page.locator("#history").count() == 0
     walk.follow("Ask for support", "Ask for support", exact=True)
