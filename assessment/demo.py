@@ -270,18 +270,24 @@ def _leeds_workers_without_endorsements(count: int) -> list[SocialWorker]:
 
 
 def _endorse_directly(worker: SocialWorker, level: str | None = None) -> Endorsement:
-    """A past endorsement, for demo candidates whose endorsement journey is not the point."""
-    return Endorsement.objects.create(
+    """A past endorsement, for demo candidates whose endorsement journey is not the point.
+    It was started when consent was given, 60 days ago, not on the day the demo is seeded
+    (the endorsement history's "Started" column)."""
+    started = timezone.now() - timedelta(days=60)
+    endorsement = Endorsement.objects.create(
         worker=worker,
         level=level or worker.job_level,
         state=EndorsementState.ENDORSED,
         supervisor=worker.supervisor,
-        consent_recorded_at=timezone.now() - timedelta(days=60),
+        consent_recorded_at=started,
         signed_off_by=worker.supervisor,
         signed_off_at=timezone.now() - timedelta(days=45),
         endorsed_at=timezone.now() - timedelta(days=40),
         valid_until=validity_last_day(timezone.localdate() - timedelta(days=40)),
     )
+    Endorsement.objects.filter(pk=endorsement.pk).update(created_at=started)
+    endorsement.created_at = started
+    return endorsement
 
 
 def _past_sitting_with_results(admin, centre, form, today) -> None:

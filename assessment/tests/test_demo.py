@@ -86,3 +86,17 @@ def test_marking_moderation_and_outcomes_are_ready_to_explore(seeded):
     count = Outcome.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert Outcome.objects.count() == count
+
+
+def test_a_past_endorsement_was_started_before_it_was_signed_off_not_on_the_seed_day(seeded):
+    # the endorsement history's "Started" column shows created_at: for the demo's directly
+    # made endorsements it is the day consent was given, before sign-off and confirmation
+    from endorsement.models import Endorsement
+
+    # (those booked on a sitting already held; the endorsement demo's own are made today)
+    booked = Endorsement.objects.filter(attempts__sitting__date__lt=timezone.localdate()).distinct()
+    assert booked.exists()
+    for endorsement in booked:
+        assert endorsement.created_at <= endorsement.consent_recorded_at, endorsement
+        assert endorsement.created_at < endorsement.signed_off_at < endorsement.endorsed_at
+        assert timezone.localdate(endorsement.created_at) < timezone.localdate()

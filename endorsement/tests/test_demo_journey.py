@@ -108,3 +108,16 @@ def test_someone_in_leeds_is_short_of_the_6_month_minimum_tenure_as_the_readme_s
     assert all(row.worker.local_authority.min_tenure_months == 6 for row in short)
     # and the README's supervisor has been gathering evidence for them already
     assert any(row.worker.supervision_sessions.exists() for row in short)
+
+
+def test_the_supervisees_list_page_shows_the_sign_off_the_la_lead_returned(client, leeds_rows):
+    # the README names "returned by the LA lead" among the states the list shows, not only the
+    # supervisee's own page
+    returned = [row for row in leeds_rows if row.endorsement and row.endorsement.last_reason]
+    assert len(returned) == 1
+    client.force_login(leeds_rows[0].worker.supervisor)
+    page = client.get(reverse("endorsement:supervisees")).content.decode()
+    name_at = page.index(returned[0].worker.user.full_name)
+    row_html = page[name_at : page.index("</tr>", name_at)]
+    assert "Returned by the LA lead" in row_html
+    assert page.count("Returned by the LA lead") == 1
