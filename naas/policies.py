@@ -22,9 +22,15 @@ def has_role(user, role: str) -> bool:
 
 
 def is_social_worker(user) -> bool:
+    """Whether the user has a social worker record (cached on the user object for the request,
+    as the guard and the navigation both ask)."""
     if not user.is_authenticated:
         return False
-    return SocialWorker.objects.filter(user=user).exists()
+    cached = getattr(user, "_naas_is_social_worker", None)
+    if cached is None:
+        cached = SocialWorker.objects.filter(user=user).exists()
+        user._naas_is_social_worker = cached
+    return cached
 
 
 def la_ids_where(user, role: str) -> set[int]:
