@@ -2,8 +2,9 @@
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -124,23 +125,60 @@ def current_endorsement(endorsements, job_level: str) -> Endorsement | None:
     return ordered[0] if ordered else None
 
 
-@dataclass
 class SuperviseeRow:
     """One supervisee on the supervisor's list. The list is searched, filtered, sorted and paged
-    on what every row has (name, LA, endorsements, the rules not yet met): building the worker
-    objects and the messages for all of a large LA's supervisees took most of the page's time,
-    so only the rows shown get them (`show_supervisees`)."""
+    on what every row has (name, LA); building the worker objects and messages for all of a
+    large LA's supervisees took most of the page's time, so the rows shown get them
+    (`show_supervisees`), and a row works out its endorsement and the rules it does not yet meet
+    only when asked (by the status and "what is missing" filters, the status sort, the page)."""
 
-    worker_id: int
-    name: str
-    la_id: int
-    la_name: str
-    level: str  # the level the rules were asked for: the open endorsement's, else the role's
-    endorsement: Endorsement | None  # the current open one
-    latest: Endorsement | None  # the newest of any state
-    rules: list[Rule]  # not met, in order; NOT_STARTED first when nothing is open
-    worker: SocialWorker | None = None  # the rows shown only
-    problems: list[Problem] = field(default_factory=list)  # the rows shown only
+    def __init__(self, facts: dict, endorsements: list[Endorsement], today: date):
+        self.worker_id: int = facts["pk"]
+        self.name: str = facts["user__full_name"]
+        self.la_id: int = facts["local_authority_id"]
+        self.la_name: str = facts["local_authority__name"]
+        self.worker: SocialWorker | None = None  # the rows shown only
+        self.problems: list[Problem] = []  # the rows shown only
+        self._facts, self._endorsements, self._today = facts, endorsements, today
+
+    @cached_property
+    def _open(self) -> list[Endorsement]:
+        return current_first(self._endorsements, self._facts["job_level"])
+
+    @property
+    def endorsement(self) -> Endorsement | None:
+        """The current open endorsement."""
+        return self._open[0] if self._open else None
+
+    @property
+    def latest(self) -> Endorsement | None:
+        """The newest endorsement of any state."""
+        return self._endorsements[0] if self._endorsements else None
+
+    @property
+    def level(self) -> str:
+        """The level the rules are asked for: the open endorsement's, else the role's."""
+        return self.endorsement.level if self.endorsement else self._facts["job_level"]
+
+    @cached_property
+    def rules(self) -> list[Rule]:
+        """The rules not yet met, in order; NOT_STARTED first when nothing is open."""
+        facts, endorsement, level = self._facts, self.endorsement, self.level
+        rules = unmet_rules(
+            level=level,
+            job_level=facts["job_level"],
+            employed_since=facts["employed_since"],
+            min_tenure_months=facts["local_authority__min_tenure_months"],
+            is_agency=facts["employment_type"] == EmploymentType.AGENCY,
+            la_endorses_agency=facts["local_authority__endorses_agency_workers"],
+            consent_recorded=bool(endorsement and endorsement.has_consent),
+            evidence=Evidence(facts["session_count"], facts["latest_considered"]),
+            today=self._today,
+            has_other_open_endorsement=sum(e.level == level for e in self._open) > 1,
+        )
+        if endorsement is None:
+            rules.insert(0, Rule.NOT_STARTED)
+        return rules
 
     @property
     def shown(self) -> Endorsement | None:
@@ -170,9 +208,9 @@ class SuperviseeRow:
 
 
 def supervisee_summaries(user: User, *, today: date) -> list[SuperviseeRow]:
-    """The user's supervisees in the LAs where they supervise, each with their open
-    endorsement and the rules not met before sign-off, by name: three queries whatever the
-    count, and plain values rather than objects for the workers (see SuperviseeRow)."""
+    """The user's supervisees in the LAs where they supervise, by name, each with their
+    endorsements and what the rules ask: three queries whatever the count, and plain values
+    rather than objects for the workers (see SuperviseeRow)."""
     la_ids = la_ids_where(user, Role.SUPERVISOR)
     workers = SocialWorker.objects.filter(supervisor=user, local_authority_id__in=la_ids)
     endorsements: dict[int, list[Endorsement]] = defaultdict(list)
@@ -181,7 +219,7 @@ def supervisee_summaries(user: User, *, today: date) -> list[SuperviseeRow]:
     ):
         endorsements[endorsement.worker_id].append(endorsement)
     return [
-        _supervisee_summary(facts, endorsements[facts["pk"]], today)
+        SuperviseeRow(facts, endorsements.get(facts["pk"], []), today)
         for facts in _supervisee_facts(workers, today)
     ]
 
@@ -219,36 +257,6 @@ def _supervisee_facts(workers: QuerySet[SocialWorker], today: date):
             "session_count",
             "latest_considered",
         )
-    )
-
-
-def _supervisee_summary(facts: dict, endorsements: list[Endorsement], today: date):
-    open_ones = current_first(endorsements, facts["job_level"])
-    endorsement = open_ones[0] if open_ones else None
-    level = endorsement.level if endorsement else facts["job_level"]
-    rules = unmet_rules(
-        level=level,
-        job_level=facts["job_level"],
-        employed_since=facts["employed_since"],
-        min_tenure_months=facts["local_authority__min_tenure_months"],
-        is_agency=facts["employment_type"] == EmploymentType.AGENCY,
-        la_endorses_agency=facts["local_authority__endorses_agency_workers"],
-        consent_recorded=bool(endorsement and endorsement.has_consent),
-        evidence=Evidence(facts["session_count"], facts["latest_considered"]),
-        today=today,
-        has_other_open_endorsement=sum(e.level == level for e in open_ones) > 1,
-    )
-    if endorsement is None:
-        rules.insert(0, Rule.NOT_STARTED)
-    return SuperviseeRow(
-        worker_id=facts["pk"],
-        name=facts["user__full_name"],
-        la_id=facts["local_authority_id"],
-        la_name=facts["local_authority__name"],
-        level=level,
-        endorsement=endorsement,
-        latest=endorsements[0] if endorsements else None,
-        rules=rules,
     )
 
 
