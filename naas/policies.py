@@ -11,9 +11,10 @@ def _staff_roles(user) -> tuple[tuple[str, int | None], ...]:
     every guarded page asks which roles, and most then ask in which LAs."""
     cached = getattr(user, "_naas_staff_roles", None)
     if cached is None:
-        cached = tuple(
-            StaffRole.objects.filter(user=user).values_list("role", "local_authority_id")
-        )
+        # order_by(): the model's ordering by the user's name would join the users table to
+        # sort one person's rows.
+        roles = StaffRole.objects.filter(user=user).order_by()
+        cached = tuple(roles.values_list("role", "local_authority_id"))
         user._naas_staff_roles = cached
     return cached
 
