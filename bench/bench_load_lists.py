@@ -1,7 +1,7 @@
 """The people lists under load, against the floor: the LA lead's staff list of the largest LA,
 its supervisor's supervisees, and one of its workers' results page.
 
-    .venv/bin/python bench/bench_load_lists.py [--workers 30000] [--seconds 10]
+    .venv/bin/python bench/bench_load_lists.py [--workers 30000] [--seconds 10] [--page staff]
 
 Uses (or first seeds) the national data in DATABASE_URL (default the naas_bench database). The
 LA with the most social workers (337 at 30,000 workers) gets a bench LA lead for the run (the
@@ -66,6 +66,12 @@ def remove_lead_role():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     loadtest.common_arguments(parser)
+    parser.add_argument(
+        "--page",
+        choices=("staff", "supervisees", "results"),
+        action="append",
+        help="only this page (repeatable); all three by default",
+    )
     args = parser.parse_args()
     loadtest.django_setup()
     loadtest.ensure_national(args.workers)
@@ -74,15 +80,16 @@ def main():
     la = largest_la()
     lead, supervisor, worker = people(la)
     print(f"Largest LA: {la.staff} social workers", flush=True)
-    pages = [
-        (
+    pages = {
+        "staff": (
             f"LA lead's staff list ({la.staff} staff)",
             lead,
             reverse("naas:staff_list", args=[la.pk]),
         ),
-        ("Supervisor's supervisees", supervisor, reverse("endorsement:supervisees")),
-        ("Worker's results page", worker, reverse("feedback:my_results")),
-    ]
+        "supervisees": ("Supervisor's supervisees", supervisor, reverse("endorsement:supervisees")),
+        "results": ("Worker's results page", worker, reverse("feedback:my_results")),
+    }
+    pages = [pages[name] for name in args.page or pages]
     results = []
     try:
         with loadtest.Server(args.port, args.gunicorn_workers) as server:

@@ -1,9 +1,9 @@
 """The supervisor's list of supervisees, declared once for naas.listing.
 
-Each row's readiness comes from one pass over three queries
-(`selectors.supervisees_with_readiness`), so the list is searched, filtered and sorted in
-Python after that pass: a supervisor has tens of supervisees, never thousands, and the query
-count stays the same however many there are."""
+Each row's readiness comes from one pass over three queries (`selectors.supervisee_summaries`),
+so the list is searched, filtered and sorted in Python after that pass, on the values every row
+has; only the page shown gets its workers and messages (`selectors.show_supervisees`, one more
+query). The query count stays the same however many supervisees there are."""
 
 from naas.listing import Column, ListQuery, SelectFilter, Sort
 
@@ -26,7 +26,7 @@ MISSING_CHOICES = (
 
 def _named(rows, term):
     term = term.lower()
-    return [row for row in rows if term in row.worker.user.full_name.lower()]
+    return [row for row in rows if term in row.name.lower()]
 
 
 def _with_status(rows, value):
@@ -38,7 +38,7 @@ def _missing(rows, value):
 
 
 def _in_la(rows, value):
-    return [row for row in rows if str(row.worker.local_authority_id) == value]
+    return [row for row in rows if str(row.la_id) == value]
 
 
 SUPERVISEES = ListQuery(
@@ -61,13 +61,13 @@ SUPERVISEES = ListQuery(
         Column("What is missing"),
     ),
     sorts=(
-        Sort("name", sort_key=lambda row: (row.worker.user.full_name, row.worker.pk)),
-        Sort("status", sort_key=lambda row: (row.status_label, row.worker.user.full_name)),
+        Sort("name", sort_key=lambda row: (row.name, row.worker_id)),
+        Sort("status", sort_key=lambda row: (row.status_label, row.name)),
     ),
 )
 
 
 def la_choices(rows) -> list[tuple[str, str]]:
     """The LAs the supervisor's supervisees work in (only worth a filter when more than one)."""
-    las = {row.worker.local_authority_id: row.worker.local_authority.name for row in rows}
+    las = {row.la_id: row.la_name for row in rows}
     return sorted(((str(pk), name) for pk, name in las.items()), key=lambda choice: choice[1])

@@ -1,16 +1,19 @@
 """Reads of endorsements and their evidence, shaped so each page's query count stays constant."""
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from naas.models import KSSArea, KSSFramework, Role, SocialWorker, User
+from naas.models import EmploymentType, KSSArea, KSSFramework, Role, SocialWorker, User
 from naas.policies import can_supervise, la_ids_where
 
-from .eligibility import Evidence, Problem, Rule, eligibility_problems
+from .eligibility import Evidence, Problem, Rule, eligibility_problems, problems_for, unmet_rules
 from .models import (
     OPEN_STATES,
     Endorsement,
@@ -122,12 +125,60 @@ def current_endorsement(endorsements, job_level: str) -> Endorsement | None:
     return ordered[0] if ordered else None
 
 
-@dataclass
 class SuperviseeRow:
-    worker: SocialWorker
-    endorsement: Endorsement | None  # the current open one
-    problems: list[Problem]
-    latest: Endorsement | None = None  # the newest of any state
+    """One supervisee on the supervisor's list. The list is searched, filtered, sorted and paged
+    on what every row has (name, LA); building the worker objects and messages for all of a
+    large LA's supervisees took most of the page's time, so the rows shown get them
+    (`show_supervisees`), and a row works out its endorsement and the rules it does not yet meet
+    only when asked (by the status and "what is missing" filters, the status sort, the page)."""
+
+    def __init__(self, facts: dict, endorsements: list[Endorsement], today: date):
+        self.worker_id: int = facts["pk"]
+        self.name: str = facts["user__full_name"]
+        self.la_id: int = facts["local_authority_id"]
+        self.la_name: str = facts["local_authority__name"]
+        self.worker: SocialWorker | None = None  # the rows shown only
+        self.problems: list[Problem] = []  # the rows shown only
+        self._facts, self._endorsements, self._today = facts, endorsements, today
+
+    @cached_property
+    def _open(self) -> list[Endorsement]:
+        return current_first(self._endorsements, self._facts["job_level"])
+
+    @property
+    def endorsement(self) -> Endorsement | None:
+        """The current open endorsement."""
+        return self._open[0] if self._open else None
+
+    @property
+    def latest(self) -> Endorsement | None:
+        """The newest endorsement of any state."""
+        return self._endorsements[0] if self._endorsements else None
+
+    @property
+    def level(self) -> str:
+        """The level the rules are asked for: the open endorsement's, else the role's."""
+        return self.endorsement.level if self.endorsement else self._facts["job_level"]
+
+    @cached_property
+    def rules(self) -> list[Rule]:
+        """The rules not yet met, in order; NOT_STARTED first when nothing is open."""
+        facts, endorsement, level = self._facts, self.endorsement, self.level
+        rules = unmet_rules(
+            level=level,
+            job_level=facts["job_level"],
+            employed_since=facts["employed_since"],
+            min_tenure_months=facts["local_authority__min_tenure_months"],
+            is_agency=facts["employment_type"] == EmploymentType.AGENCY,
+            la_endorses_agency=facts["local_authority__endorses_agency_workers"],
+            consent_recorded=bool(endorsement and endorsement.has_consent),
+            evidence=Evidence(facts["session_count"], facts["latest_considered"]),
+            today=self._today,
+            has_other_open_endorsement=sum(e.level == level for e in self._open) > 1,
+        )
+        if endorsement is None:
+            rules.insert(0, Rule.NOT_STARTED)
+        return rules
 
     @property
     def shown(self) -> Endorsement | None:
@@ -140,69 +191,90 @@ class SuperviseeRow:
         if self.shown is None:
             return "not_started"
         if self.endorsement is not None and self.endorsement.state == EndorsementState.DRAFT:
-            return "ready" if not self.problems else EndorsementState.DRAFT
+            return "ready" if not self.rules else EndorsementState.DRAFT
         return self.shown.state
 
     @property
     def missing_rules(self) -> set[str]:
-        return {problem.rule for problem in self.problems}
+        return set(self.rules)
 
     @property
     def status_label(self) -> str:
         if self.endorsement is None:
             return self.latest.get_state_display() if self.latest else "Not started"
-        if self.endorsement.state == EndorsementState.DRAFT and not self.problems:
+        if self.endorsement.state == EndorsementState.DRAFT and not self.rules:
             return "Ready to sign off"
         return self.endorsement.get_state_display()
 
 
-def supervisees_with_readiness(user: User, *, today: date) -> list[SuperviseeRow]:
-    """The user's supervisees in the LAs where they supervise, each with their open
-    endorsement and what is missing before sign-off. Three queries whatever the count."""
+def supervisee_summaries(user: User, *, today: date) -> list[SuperviseeRow]:
+    """The user's supervisees in the LAs where they supervise, by name, each with their
+    endorsements and what the rules ask: three queries whatever the count, and plain values
+    rather than objects for the workers (see SuperviseeRow)."""
     la_ids = la_ids_where(user, Role.SUPERVISOR)
-    workers = (
-        SocialWorker.objects.filter(supervisor=user, local_authority_id__in=la_ids)
-        .select_related("user", "local_authority")
-        .annotate(
-            session_count=Count(
-                "supervision_sessions",
-                filter=Q(supervision_sessions__held_on__lte=today),
-                distinct=True,
-            ),
-            latest_considered=Max(
-                "service_user_feedback__considered_on",
-                filter=Q(service_user_feedback__considered_on__lte=today),
-            ),
-        )
-        .prefetch_related(
-            Prefetch(
-                "endorsements",
-                queryset=Endorsement.objects.order_by("-created_at", "-id"),
-                to_attr="all_endorsements",
-            )
+    workers = SocialWorker.objects.filter(supervisor=user, local_authority_id__in=la_ids)
+    endorsements: dict[int, list[Endorsement]] = defaultdict(list)
+    for endorsement in Endorsement.objects.filter(worker__in=workers.values("pk")).order_by(
+        "-created_at", "-id"
+    ):
+        endorsements[endorsement.worker_id].append(endorsement)
+    return [
+        SuperviseeRow(facts, endorsements.get(facts["pk"], []), today)
+        for facts in _supervisee_facts(workers, today)
+    ]
+
+
+def _supervisee_facts(workers: QuerySet[SocialWorker], today: date):
+    """What the rules ask of each worker, as dicts; the evidence as subqueries (joining both
+    the sessions and the feedback would multiply the rows before counting them)."""
+    sessions = (
+        SupervisionSession.objects.filter(worker=OuterRef("pk"), held_on__lte=today)
+        .values("worker")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    considered = (
+        ServiceUserFeedback.objects.filter(worker=OuterRef("pk"), considered_on__lte=today)
+        .values("worker")
+        .annotate(latest=Max("considered_on"))
+        .values("latest")
+    )
+    return (
+        workers.annotate(
+            session_count=Coalesce(Subquery(sessions), 0), latest_considered=Subquery(considered)
         )
         .order_by("user__full_name", "pk")
+        .values(
+            "pk",
+            "user__full_name",
+            "local_authority_id",
+            "local_authority__name",
+            "local_authority__min_tenure_months",
+            "local_authority__endorses_agency_workers",
+            "job_level",
+            "employment_type",
+            "employed_since",
+            "session_count",
+            "latest_considered",
+        )
     )
-    rows = []
-    for worker in workers:
-        open_endorsements = current_first(worker.all_endorsements, worker.job_level)
-        endorsement = open_endorsements[0] if open_endorsements else None
-        level = endorsement.level if endorsement else worker.job_level
-        problems = eligibility_problems(
-            worker=worker,
-            level=level,
-            consent_recorded=bool(endorsement and endorsement.has_consent),
-            evidence=Evidence(worker.session_count, worker.latest_considered),
-            today=today,
-            has_other_open_endorsement=sum(e.level == level for e in open_endorsements) > 1,
-        )
-        if endorsement is None:
-            problems.insert(0, Problem(Rule.NOT_STARTED, "Start an endorsement"))
-        latest = worker.all_endorsements[0] if worker.all_endorsements else None
-        rows.append(
-            SuperviseeRow(worker=worker, endorsement=endorsement, problems=problems, latest=latest)
-        )
-    return rows
+
+
+def show_supervisees(rows: list[SuperviseeRow]) -> list[SuperviseeRow]:
+    """The rows to be shown, with their workers and the problems' messages: one query."""
+    workers = SocialWorker.objects.select_related("user", "local_authority").in_bulk(
+        [row.worker_id for row in rows]
+    )
+    for row in rows:
+        row.worker = workers.get(row.worker_id)
+        if row.worker is not None:
+            row.problems = problems_for(row.rules, worker=row.worker, level=row.level)
+    return [row for row in rows if row.worker is not None]  # one deleted since: not shown
+
+
+def supervisees_with_readiness(user: User, *, today: date) -> list[SuperviseeRow]:
+    """Every supervisee's row, each shown in full (four queries whatever the count)."""
+    return show_supervisees(supervisee_summaries(user, today=today))
 
 
 def open_endorsements_of(worker: SocialWorker) -> list[Endorsement]:

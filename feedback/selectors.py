@@ -37,11 +37,15 @@ def review_deadline(outcome: Outcome) -> date | None:
     return assessment_rules.review_deadline(outcome)
 
 
+def _published_of(worker: SocialWorker) -> QuerySet[Outcome]:
+    return Outcome.objects.filter(attempt__worker=worker, published_at__isnull=False).order_by(
+        "-published_at", "-version", "-id"
+    )
+
+
 def published_outcomes(worker: SocialWorker) -> QuerySet[Outcome]:
-    return (
-        Outcome.objects.filter(attempt__worker=worker, published_at__isnull=False)
-        .select_related("attempt", "attempt__parent", "attempt__sitting", "attempt__framework")
-        .order_by("-published_at", "-version", "-id")
+    return _published_of(worker).select_related(
+        "attempt", "attempt__parent", "attempt__sitting", "attempt__framework"
     )
 
 
@@ -156,8 +160,17 @@ class Results:
     support_requests: list[SupportRequest] = field(default_factory=list)
 
 
+def needs_plan(outcome: Outcome | None) -> bool:
+    """Whether the results pages show a support plan (and the requests for one): a current
+    outcome with areas not met."""
+    return outcome is not None and outcome.result != OutcomeResult.MET
+
+
 def worker_results(worker: SocialWorker) -> Results:
-    history = list(published_outcomes(worker).select_related("letter"))
+    """What the results pages show, in a fixed number of queries for a given result: the
+    support plan and requests are read only when the page shows them (`needs_plan`), and the
+    history joins only what the page reads of each outcome (its attempt and letter)."""
+    history = list(_published_of(worker).select_related("attempt", "letter"))
     current = next((o for o in history if o.superseded_at is None), None)
     letters = [o.letter for o in history if hasattr(o, "letter")]
     accreditation = (
@@ -165,8 +178,8 @@ def worker_results(worker: SocialWorker) -> Results:
         .select_related("certificate", "outcome", "credential")
         .first()
     )
-    plan = None
-    if current is not None:
+    plan, support_requests = None, []
+    if needs_plan(current):
         plan = (
             SupportPlan.objects.filter(outcome=current)
             .prefetch_related(
@@ -174,6 +187,7 @@ def worker_results(worker: SocialWorker) -> Results:
             )
             .first()
         )
+        support_requests = support_requests_for(current)
     return Results(
         worker=worker,
         current=current,
@@ -186,7 +200,7 @@ def worker_results(worker: SocialWorker) -> Results:
         fast_track_until=fast_track_deadline(current) if current else None,
         review_until=review_deadline(current) if current else None,
         pending_letters=sum(1 for letter in letters if letter.state != DocumentState.READY),
-        support_requests=support_requests_for(current) if current else [],
+        support_requests=support_requests,
     )
 
 

@@ -50,7 +50,7 @@ def _results_context(results, *, viewer_is_worker: bool, can_manage: bool) -> di
         "worker": results.worker,
         "viewer_is_worker": viewer_is_worker,
         "can_manage_plan": can_manage,
-        "needs_plan": results.current is not None and results.current.result != "met",
+        "needs_plan": selectors.needs_plan(results.current),
     }
 
 

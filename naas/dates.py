@@ -6,18 +6,23 @@ reads, or writes a date or time for a person calls these functions, so what peop
 what the code enforces cannot drift apart.
 """
 
+import calendar
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
-from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` calendar months later (earlier if negative), clamped to the last
-    day of a shorter month: a month after 31 January is 28 (or 29) February."""
-    return day + relativedelta(months=months)
+    day of a shorter month: a month after 31 January is 28 (or 29) February. Plain arithmetic,
+    not dateutil's relativedelta: lists ask this for every row, and it was 3 µs a call."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def months_reached(start: date, months: int, *, on: date) -> bool:

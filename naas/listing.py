@@ -286,10 +286,13 @@ class ListQuery:
         *,
         choices: dict[str, Choices] | None = None,
         defaults: dict[str, str] | None = None,
+        show: Callable[[list], list] | None = None,
     ) -> Listing:
         """One page of `rows`, searched, filtered and sorted as the URL asks. `choices` gives
         the filters whose options depend on the person (their LAs); `defaults` the filters set
-        on a first visit (a URL with none of the list's parameters)."""
+        on a first visit (a URL with none of the list's parameters); `show` turns the page's
+        rows into what the page shows, for a list kept light until then (hundreds of rows
+        built in Python, of which a page shows 25)."""
         choices = choices or {}
         data = self._data(request.GET, defaults)
         form = self._form(data, choices)
@@ -309,6 +312,8 @@ class ListQuery:
         sort, order = self._sort(data)
         rows = self._sorted(rows, sort, order)
         page = Paginator(rows, self.page_size).get_page(data.get("page"))
+        if show is not None:
+            page.object_list = show(list(page.object_list))
         kept = self._kept_params(data, form)
         return Listing(
             query=self,

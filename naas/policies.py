@@ -6,15 +6,24 @@ from django.db.models import Q, QuerySet
 from .models import Role, SocialWorker, StaffRole
 
 
+def _staff_roles(user) -> tuple[tuple[str, int | None], ...]:
+    """The user's (role, LA id) pairs, in one query cached on the user object for the request:
+    every guarded page asks which roles, and most then ask in which LAs."""
+    cached = getattr(user, "_naas_staff_roles", None)
+    if cached is None:
+        # order_by(): the model's ordering by the user's name would join the users table to
+        # sort one person's rows.
+        roles = StaffRole.objects.filter(user=user).order_by()
+        cached = tuple(roles.values_list("role", "local_authority_id"))
+        user._naas_staff_roles = cached
+    return cached
+
+
 def roles_of(user) -> frozenset[str]:
-    """The roles a signed-in user holds (cached on the user object for the request)."""
+    """The roles a signed-in user holds."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_naas_roles", None)
-    if cached is None:
-        cached = frozenset(StaffRole.objects.filter(user=user).values_list("role", flat=True))
-        user._naas_roles = cached
-    return cached
+    return frozenset(role for role, _ in _staff_roles(user))
 
 
 def has_role(user, role: str) -> bool:
@@ -22,20 +31,22 @@ def has_role(user, role: str) -> bool:
 
 
 def is_social_worker(user) -> bool:
+    """Whether the user has a social worker record (cached on the user object for the request,
+    as the guard and the navigation both ask)."""
     if not user.is_authenticated:
         return False
-    return SocialWorker.objects.filter(user=user).exists()
+    cached = getattr(user, "_naas_is_social_worker", None)
+    if cached is None:
+        cached = SocialWorker.objects.filter(user=user).exists()
+        user._naas_is_social_worker = cached
+    return cached
 
 
 def la_ids_where(user, role: str) -> set[int]:
     """The LAs in which the user holds a role (for an assessor: the LAs they are linked to)."""
     if not user.is_authenticated:
         return set()
-    return set(
-        StaffRole.objects.filter(user=user, role=role, local_authority__isnull=False).values_list(
-            "local_authority_id", flat=True
-        )
-    )
+    return {la_id for held, la_id in _staff_roles(user) if held == role and la_id is not None}
 
 
 def social_workers_visible_to(user) -> QuerySet[SocialWorker]:

@@ -42,7 +42,14 @@ def _listing(client, **params):
     return response, response.context["listing"]
 
 
-@pytest.mark.parametrize("params", [{}, {"status": "ready", "sort": "status", "search": "Person"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"status": "ready", "sort": "status", "search": "Person"},
+        {"missing": "consent", "page": "2"},
+    ],
+)
 def test_the_same_queries_for_3_and_30_supervisees(client, params):
     counts = []
     for size in (3, 30):

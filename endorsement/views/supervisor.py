@@ -32,8 +32,10 @@ from .common import (
 @role_required(Role.SUPERVISOR)
 def supervisees(request):
     today = timezone.localdate()
-    rows = selectors.supervisees_with_readiness(request.user, today=today)
-    listing = lists.SUPERVISEES.run(request, rows, choices={"la": lists.la_choices(rows)})
+    rows = selectors.supervisee_summaries(request.user, today=today)
+    listing = lists.SUPERVISEES.run(
+        request, rows, choices={"la": lists.la_choices(rows)}, show=selectors.show_supervisees
+    )
     return render(
         request,
         "endorsement/supervisees.html",

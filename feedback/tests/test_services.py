@@ -510,3 +510,23 @@ def test_results_page_queries_do_not_grow_with_history(client):
     assert big.attempt.outcomes.count() == 2
     # then
     assert count_for(small.attempt.worker) == count_for(big.attempt.worker)
+
+
+def test_a_met_results_page_costs_the_same_queries_however_long_the_history(client):
+    """A met result shows no support plan, so none is read; a review adds history, not queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    def count_for(worker):
+        client.force_login(worker.user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("feedback:my_results")).status_code == 200
+        return len(queries)
+
+    small, _ = published_result()
+    big, _ = published_result({5: PARTIAL})
+    second = review_overturned(big.attempt, results={}, overall=OutcomeResult.MET)
+    publish_outcome(second)
+    assert big.attempt.outcomes.count() == 2
+    assert count_for(small.attempt.worker) == count_for(big.attempt.worker)

@@ -89,11 +89,23 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+def database_from_env(default: str | None = None) -> dict:
+    """DATABASE_URL as Django's settings, with what every environment shares."""
+    database = env.db("DATABASE_URL", default=default)
+    database["CONN_HEALTH_CHECKS"] = True
+    database["ATOMIC_REQUESTS"] = False
+    # PostgreSQL's default random_page_cost (4) prices an index lookup for spinning disks:
+    # with it the planner joined an LA's 337 staff to their users by reading all 30,000 users
+    # (6.6 ms a list page) rather than looking up 337 (1.0 ms). For SSD-backed storage with
+    # the working set in memory 1.1 is the usual value; DB_RANDOM_PAGE_COST sets another.
+    if database["ENGINE"].endswith("postgresql"):
+        cost = env.float("DB_RANDOM_PAGE_COST", default=1.1)
+        database.setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={cost}"
+    return database
+
+
+DATABASES = {"default": database_from_env(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 
 # Rate limits live in the cache: shared through Redis in production, per process otherwise.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -159,3 +159,18 @@ def test_roles_are_read_once_per_user_object(world, django_assert_num_queries):
         assert policies.has_role(user, Role.LA_LEAD)
         assert not policies.has_role(user, Role.DFE)
         assert policies.roles_of(user) == frozenset({Role.LA_LEAD})
+
+
+def test_roles_and_their_las_are_one_query_per_user_object(world, django_assert_num_queries):
+    user = world["lead"]
+    with django_assert_num_queries(1):
+        assert policies.roles_of(user) == frozenset({Role.LA_LEAD})
+        assert policies.la_ids_where(user, Role.LA_LEAD) == {world["home"].pk}
+        assert policies.la_ids_where(user, Role.SUPERVISOR) == set()
+
+
+def test_being_a_social_worker_is_read_once_per_user_object(world, django_assert_num_queries):
+    worker, staff = world["mine"][0].user, world["lead"]
+    with django_assert_num_queries(2):
+        assert policies.is_social_worker(worker) and policies.is_social_worker(worker)
+        assert not policies.is_social_worker(staff) and not policies.is_social_worker(staff)
