@@ -138,4 +138,6 @@ def test_lead_books_with_an_adjustment_admin_decides_it_and_makes_a_test_form(wa
     page.get_by_label("P-G-01-1", exact=False).check()
     walk.press("Check and save form", "Make a test form")
     # a form missing KSS areas is refused with the reasons
-    assert "area" in page.locator(".govuk-error-summary").inner_text()
+    refused = page.locator(".govuk-error-summary").inner_text()
+    assert "The form has 1 general question; it needs exactly 18" in refused
+    assert "No question covers KSS area 2: Communication" in refused
