@@ -16,6 +16,8 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from reporting.views import SECTION_URL_NAMES
+
 BASE = Path(settings.BASE_DIR)
 TEMPLATES = BASE / "templates"
 
@@ -222,17 +224,10 @@ LIST_PAGES = {
         "test_the_letters_page_costs_the_same_queries_for_2_and_6_letters",
     ),
     # reporting
+    # the overview and every theme page the contents list links to
     **{
-        f"reporting:{name}": ("reporting/_dashboard_body.html", DASHBOARDS)
-        for name in (
-            "dashboard",
-            "dashboard_pipeline",
-            "dashboard_outcomes",
-            "dashboard_areas",
-            "dashboard_local_authorities",
-            "dashboard_equality",
-            "dashboard_funding",
-        )
+        name: ("reporting/_dashboard_body.html", DASHBOARDS)
+        for name in ("reporting:dashboard", *SECTION_URL_NAMES.values())
     },
     "reporting:la_reports": (
         "reporting/la_reports.html",
