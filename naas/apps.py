@@ -8,7 +8,7 @@ class NaasConfig(AppConfig):
     verbose_name = "Core: local authorities, people and frameworks"
 
     def ready(self):
-        from naas import checks  # noqa: F401  (registers the system checks)
+        from naas import checks, signals  # noqa: F401  (registers the checks and receivers)
 
 
 class NaasAdminConfig(admin_apps.AdminConfig):

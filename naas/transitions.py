@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django_fsm import (
     ANY_OTHER_STATE,
@@ -175,6 +174,28 @@ def _batches(ids: Iterable, size: int) -> Iterable[list]:
         yield batch
 
 
+def _update_returning_ids(model, ids: list, field: str, source: str, values: dict) -> list:
+    """One UPDATE of the rows named by `ids` still in `source`, returning the ids it moved (the
+    ORM's update() returns only a count, and a SELECT FOR UPDATE first cost a second pass).
+    Under READ COMMITTED a row moved meanwhile by someone else is re-checked and left out."""
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in values]
+    assignments = [f"{quote(f.column)} = %s" for f in fields]
+    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    if _has_field(model, "version"):
+        version = quote(meta.get_field("version").column)
+        assignments.append(f"{version} = {version} + 1")
+    pk, state = quote(meta.pk.column), quote(meta.get_field(field).column)
+    # Only the model's own quoted names are spliced in; every value is a parameter.
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608
+        f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) AND {state} = %s RETURNING {pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids, source])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def transitions_apply_bulk(
     model,
     ids: Sequence,
@@ -194,20 +215,13 @@ def transitions_apply_bulk(
     transitions that do nothing but move the state. Returns the ids moved, for the caller to
     refuse the whole change if some rows had moved on. A `version` field goes up by one."""
     declared_move(model, source=source, target=target, field=field)
-    state = model._meta.get_field(field)
-    values = dict(values or {})
+    values = {field: target, **(values or {})}
     if _has_field(model, "updated_at"):
         values.setdefault("updated_at", timezone.now())
-    if _has_field(model, "version"):
-        values["version"] = F("version") + 1
     moved = []
     with transaction.atomic():
         for batch in _batches(ids, BULK_BATCH):
-            rows = model.objects.filter(pk__in=batch, **{state.attname: source})
-            # Lock first so the ids returned are exactly the rows the UPDATE moves.
-            locked = list(rows.select_for_update().values_list("pk", flat=True))
-            rows.filter(pk__in=locked).update(**{state.attname: target}, **values)
-            moved += locked
+            moved += _update_returning_ids(model, batch, field, source, values)
         audit_events_record_for_ids(
             actor=actor,
             model=model,

@@ -4,6 +4,8 @@ query count stays the same however much data there is. Reads never write.
 The sub-domains are modules of this package; this module names them all so callers can say
 `selectors.current_outcome(...)` without knowing which sub-domain holds it."""
 
+from naas.selectors import local_authority_choices
+
 from .borderline import (
     AreaObservations,
     borderline_analyses,
@@ -24,7 +26,6 @@ from .item_withdrawal import (
 )
 from .lists import (
     centre_choices,
-    local_authority_choices,
     outcomes_published,
     sittings_to_choose_from,
 )

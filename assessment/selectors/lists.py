@@ -4,8 +4,6 @@ each is one query for the page and one for the count, however many rows there ar
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from naas.models import LocalAuthority
-
 from ..models import AssessmentCentre, Outcome, Sitting
 from .pages import sittings_with_counts
 
@@ -32,11 +30,4 @@ def centre_choices() -> list[tuple[str, str]]:
         for pk, name in AssessmentCentre.objects.filter(is_active=True)
         .order_by("name")
         .values_list("pk", "name")
-    ]
-
-
-def local_authority_choices() -> list[tuple[str, str]]:
-    return [
-        (str(pk), name)
-        for pk, name in LocalAuthority.objects.order_by("name").values_list("pk", "name")
     ]
