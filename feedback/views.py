@@ -15,7 +15,7 @@ from naas.access import role_required, social_worker_required
 from naas.flows import AlreadySent, Flow, PendingAnswers
 from naas.forms import submitted
 from naas.models import DocumentState, LocalAuthority, Role, SocialWorker
-from naas.policies import la_ids_where
+from naas.policies import la_ids_where, own_social_worker
 from naas.submissions import once_per_submission
 
 from . import lists, policies, selectors, services
@@ -59,7 +59,7 @@ def _results_context(results, *, viewer_is_worker: bool, can_manage: bool) -> di
 
 @social_worker_required
 def my_results(request):
-    worker = SocialWorker.objects.select_related("user", "local_authority").get(user=request.user)
+    worker = own_social_worker(request.user)
     results = selectors.worker_results(worker)
     return render(
         request,

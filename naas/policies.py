@@ -30,16 +30,22 @@ def has_role(user, role: str) -> bool:
     return role in roles_of(user)
 
 
-def is_social_worker(user) -> bool:
-    """Whether the user has a social worker record (cached on the user object for the request,
-    as the guard and the navigation both ask)."""
+def own_social_worker(user) -> SocialWorker | None:
+    """The user's own social worker record (with its LA), or None: read once per request and
+    kept on the user object, as the guard, the navigation and the worker's own pages all ask."""
     if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_naas_is_social_worker", None)
-    if cached is None:
-        cached = SocialWorker.objects.filter(user=user).exists()
-        user._naas_is_social_worker = cached
-    return cached
+        return None
+    if not hasattr(user, "_naas_social_worker"):
+        found = SocialWorker.objects.select_related("local_authority").filter(user=user).first()
+        if found is not None:
+            found.user = user  # the same row: no second read of it
+        user._naas_social_worker = found
+    return user._naas_social_worker
+
+
+def is_social_worker(user) -> bool:
+    """Whether the user has a social worker record."""
+    return own_social_worker(user) is not None
 
 
 def la_ids_where(user, role: str) -> set[int]:

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from naas.access import role_required, social_worker_required
-from naas.models import KSSFramework, Role, SocialWorker
+from naas.models import KSSFramework, Role
+from naas.policies import own_social_worker
 from naas.submissions import once_per_submission
 
 from .. import lists, policies, selectors, services
@@ -230,7 +231,7 @@ def outcomes_published(request):
 
 @social_worker_required
 def my_outcome(request):
-    worker = SocialWorker.objects.get(user=request.user)
+    worker = own_social_worker(request.user)
     attempts = selectors.worker_outcomes(worker)
     steps = selectors.next_steps_by_attempt(attempts, today=timezone.localdate())
     for attempt in attempts:

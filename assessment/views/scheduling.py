@@ -17,7 +17,8 @@ from endorsement.selectors import endorsements_bookable
 from naas.access import role_required, social_worker_required
 from naas.flows import Flow, PendingAnswers
 from naas.forms import submitted
-from naas.models import Role, SocialWorker
+from naas.models import Role
+from naas.policies import own_social_worker
 from naas.submissions import once_per_submission
 
 from .. import lists, policies, rules, selectors, services
@@ -54,7 +55,7 @@ WHAT_TO_BRING = (
 
 @social_worker_required
 def my_assessment(request):
-    worker = SocialWorker.objects.select_related("local_authority").get(user=request.user)
+    worker = own_social_worker(request.user)
     return render(
         request,
         "assessment/my_assessment.html",
