@@ -96,11 +96,18 @@ def area_rows_by_outcome(outcomes) -> dict[int, list[AreaRow]]:
     chains = _attempt_chains([outcome.attempt for outcome in outcomes])
     written: dict[tuple[int, int], AreaFeedback] = {}
     in_any_chain = {pk for chain in chains.values() for pk in chain}
-    for item in AreaFeedback.objects.filter(attempt_id__in=in_any_chain):
+    # order_by(): kept by key, so the model's ordering by area number (a join) is not needed.
+    for item in AreaFeedback.objects.filter(attempt_id__in=in_any_chain).order_by():
         written[item.attempt_id, item.area_id] = item
     rows: dict[int, list[AreaRow]] = {outcome.pk: [] for outcome in outcomes}
     chain_of = {outcome.pk: chains[outcome.attempt_id] for outcome in outcomes}
-    area_outcomes = AreaOutcome.objects.filter(outcome__in=outcomes).select_related("area")
+    # Each outcome's areas by number. Not the model's ordering: its "outcome" first expands to
+    # the outcome's own ordering, which joins the outcomes and attempts tables only to sort.
+    area_outcomes = (
+        AreaOutcome.objects.filter(outcome__in=outcomes)
+        .select_related("area")
+        .order_by("outcome_id", "area__number")
+    )
     for area_outcome in area_outcomes:
         # the nearest attempt in the chain with feedback for the area
         found = next(

@@ -31,12 +31,14 @@ def has_role(user, role: str) -> bool:
 
 
 def own_social_worker(user) -> SocialWorker | None:
-    """The user's own social worker record (with its LA), or None: read once per request and
-    kept on the user object, as the guard, the navigation and the worker's own pages all ask."""
+    """The user's own social worker record, or None: read once per request and kept on the
+    user object, as the guard, the navigation and the worker's own pages all ask. Every page
+    asks (the navigation), so it is the cheapest read: no join, and order_by() drops the
+    model's ordering by name, which would join the users table to sort one row."""
     if not user.is_authenticated:
         return None
     if not hasattr(user, "_naas_social_worker"):
-        found = SocialWorker.objects.select_related("local_authority").filter(user=user).first()
+        found = next(iter(SocialWorker.objects.filter(user=user).order_by()[:1]), None)
         if found is not None:
             found.user = user  # the same row: no second read of it
         user._naas_social_worker = found

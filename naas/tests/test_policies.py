@@ -176,13 +176,12 @@ def test_being_a_social_worker_is_read_once_per_user_object(world, django_assert
         assert not policies.is_social_worker(staff) and not policies.is_social_worker(staff)
 
 
-def test_the_own_worker_record_is_read_once_with_its_la_and_user(world, django_assert_num_queries):
+def test_the_own_worker_record_is_read_once_with_its_user(world, django_assert_num_queries):
     worker, staff = world["mine"][0], world["lead"]
     user = type(worker.user).objects.get(pk=worker.user_id)  # a fresh object, as each request has
     with django_assert_num_queries(1):
         found = policies.own_social_worker(user)
         assert found == worker and found.user is user
-        assert found.local_authority == worker.local_authority
         assert policies.is_social_worker(user) and policies.own_social_worker(user) is found
     with django_assert_num_queries(1):
         assert policies.own_social_worker(staff) is None and not policies.is_social_worker(staff)
