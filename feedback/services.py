@@ -77,7 +77,9 @@ def area_feedback_save(*, attempt: Attempt, actor: User, entries: list[FeedbackE
     if locked.state not in FEEDBACK_OPEN_STATES:
         raise FeedbackError("Feedback cannot be changed for this attempt now")
     allowed = {area.pk for area in selectors.attempt_areas(locked)}
-    existing = {item.area_id: item for item in AreaFeedback.objects.filter(attempt=locked)}
+    existing = {
+        item.area_id: item for item in AreaFeedback.objects.filter(attempt=locked).order_by()
+    }
     changed = 0
     for entry in entries:
         if entry.area_id not in allowed:

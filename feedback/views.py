@@ -314,7 +314,9 @@ def write_feedback(request, attempt_id: int):
             row.area_id: (row.result, row.get_result_display())
             for row in outcome.area_outcomes.all()
         }
-    existing = {item.area_id: item for item in AreaFeedback.objects.filter(attempt=attempt)}
+    existing = {
+        item.area_id: item for item in AreaFeedback.objects.filter(attempt=attempt).order_by()
+    }
     is_open = attempt.state in services.FEEDBACK_OPEN_STATES
     form = AreaFeedbackForm(
         request.POST if request.method == "POST" else None,

@@ -32,6 +32,13 @@ from ..models import (
 from ..policies import attempts_conflicted_for, conflicted_users
 
 
+# A parent's area rows by area number. Not the models' orderings: theirs begin with the parent
+# ("outcome", "allocation"), which expands to the parent's own ordering and joins the outcomes
+# and attempts tables only to sort rows that all share one parent.
+def _area_outcomes_by_number() -> QuerySet[AreaOutcome]:
+    return AreaOutcome.objects.select_related("area").order_by("area__number")
+
+
 def sittings_with_counts() -> QuerySet[Sitting]:
     return Sitting.objects.select_related("centre").annotate(
         taken=Count("attempts", filter=Q(attempts__state__in=SEAT_TAKING_STATES), distinct=True),
@@ -292,7 +299,10 @@ def attempt_for_marking(pk: int) -> Attempt:
             Prefetch(
                 "allocations",
                 queryset=Allocation.objects.select_related("assessor").prefetch_related(
-                    Prefetch("marks", queryset=AreaMark.objects.select_related("area"))
+                    Prefetch(
+                        "marks",
+                        queryset=AreaMark.objects.select_related("area").order_by("area__number"),
+                    )
                 ),
             ),
         )
@@ -324,9 +334,7 @@ def outcome_detail(pk: int) -> Outcome:
             "rule_set__framework",
             "confirmed_by",
         )
-        .prefetch_related(
-            Prefetch("area_outcomes", queryset=AreaOutcome.objects.select_related("area"))
-        )
+        .prefetch_related(Prefetch("area_outcomes", queryset=_area_outcomes_by_number()))
         .get(pk=pk)
     )
 
@@ -367,9 +375,7 @@ def worker_outcomes(worker: SocialWorker) -> list[Attempt]:
                 "outcomes",
                 queryset=Outcome.objects.filter(published_at__isnull=False)
                 .select_related("rule_set")
-                .prefetch_related(
-                    Prefetch("area_outcomes", queryset=AreaOutcome.objects.select_related("area"))
-                )
+                .prefetch_related(Prefetch("area_outcomes", queryset=_area_outcomes_by_number()))
                 .order_by("-version"),
                 to_attr="published_outcomes",
             ),
