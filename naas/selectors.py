@@ -1,14 +1,11 @@
 """Reads of the core domain, shaped so each page's query count stays constant."""
 
-import logging
-
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from .models import LocalAuthority, Phase, SocialWorker
+from .speedup_cache import cache_forget, cache_read, cache_write
 
-logger = logging.getLogger(__name__)
-
+LOCAL_AUTHORITY_CHOICES = "local authority list"
 LOCAL_AUTHORITY_CHOICES_KEY = "naas:local-authority-choices"
 LOCAL_AUTHORITY_CHOICES_SECONDS = 60 * 60
 
@@ -45,25 +42,20 @@ def local_authority_choices() -> list[tuple[str, str]]:
     """Every LA as (id, name) in name order, for the lists that offer all 152. Kept in the
     cache, and forgotten whenever an LA is saved or deleted (naas.signals), so a warm page
     does not read the table; with the cache down it is read each time, never an error."""
-    try:
-        choices = cache.get(LOCAL_AUTHORITY_CHOICES_KEY)
-    except Exception as exc:
-        logger.warning("local authority list cache unavailable: %s", type(exc).__name__)
-        choices = None
+    choices = cache_read(LOCAL_AUTHORITY_CHOICES_KEY, what=LOCAL_AUTHORITY_CHOICES)
     if choices is None:
         choices = [
             (str(pk), name)
             for pk, name in LocalAuthority.objects.order_by("name").values_list("pk", "name")
         ]
-        try:
-            cache.set(LOCAL_AUTHORITY_CHOICES_KEY, choices, LOCAL_AUTHORITY_CHOICES_SECONDS)
-        except Exception as exc:
-            logger.warning("local authority list cache unavailable: %s", type(exc).__name__)
+        cache_write(
+            LOCAL_AUTHORITY_CHOICES_KEY,
+            choices,
+            LOCAL_AUTHORITY_CHOICES_SECONDS,
+            what=LOCAL_AUTHORITY_CHOICES,
+        )
     return choices
 
 
 def local_authority_choices_forget() -> None:
-    try:
-        cache.delete(LOCAL_AUTHORITY_CHOICES_KEY)
-    except Exception as exc:
-        logger.warning("local authority list cache unavailable: %s", type(exc).__name__)
+    cache_forget(LOCAL_AUTHORITY_CHOICES_KEY, what=LOCAL_AUTHORITY_CHOICES)

@@ -1,9 +1,7 @@
 import hashlib
-import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,14 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from naas import policies as core_policies
 from naas.access import role_required
 from naas.models import LocalAuthority, Role
+from naas.speedup_cache import cache_read, cache_write
 from naas.submissions import once_per_submission
 
 from . import policies, selectors, services, summaries
 from .dashboard_tables import SECTION_SLUGS, SECTIONS, TABLE_KEYS, dashboard_tables, table_for
 from .forms import DashboardFilterForm, LAReportRequestForm
 from .models import LAReport
-
-logger = logging.getLogger(__name__)
 
 REPORTS_SHOWN = 20
 
@@ -251,22 +248,10 @@ def dashboard_csv(request, table: str):
     return response
 
 
-# The rendered body is a speed-up only: with the cache down (Redis restarting) the page is
-# drawn from the figures as if nothing were cached, never an error.
 def _cached_body(key: str | None) -> str | None:
-    if not key:
-        return None
-    try:
-        return cache.get(key)
-    except Exception as exc:
-        logger.warning("dashboard cache unavailable: %s", type(exc).__name__)
-        return None
+    return cache_read(key, what="dashboard") if key else None
 
 
 def _cache_body(key: str | None, body: str) -> None:
-    if not key:
-        return
-    try:
-        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
-    except Exception as exc:
-        logger.warning("dashboard cache unavailable: %s", type(exc).__name__)
+    if key:
+        cache_write(key, body, DASHBOARD_CACHE_SECONDS, what="dashboard")

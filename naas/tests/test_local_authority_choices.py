@@ -51,8 +51,8 @@ def test_adding_renaming_or_removing_an_la_is_seen_at_once():
 
 def test_with_the_cache_down_the_list_is_read_from_the_table():
     LocalAuthorityFactory(name="Ashford")
-    broken = mock.patch("naas.selectors.cache.get", side_effect=ConnectionError("down"))
-    with broken, mock.patch("naas.selectors.cache.set", side_effect=ConnectionError("down")):
+    broken = mock.patch("naas.speedup_cache.cache.get", side_effect=ConnectionError("down"))
+    with broken, mock.patch("naas.speedup_cache.cache.set", side_effect=ConnectionError("down")):
         assert "Ashford" in _names()
         assert _reads_of_the_la_table(_names) == 1
 
